@@ -1,0 +1,326 @@
+package org.lrml.backend.cpu;
+
+import org.lrml.backend.BinaryOp;
+import org.lrml.backend.UnaryOp;
+import org.lrml.tensor.Shape;
+
+/**
+ * Elementwise primitives on the CPU. The scalar functions {@link #unaryOf} and {@link #binaryOf}, in
+ * double, are the specification of every op; float32 has tight loops for the ops training spends time
+ * in, and those loops give the same results (float +, -, *, / and sqrt computed in double and rounded
+ * once are exactly the float operations).
+ */
+final class CpuElementwise {
+    private static final int GRAIN = 1 << 15;
+
+    private CpuElementwise() {
+    }
+
+    /** The specification of each unary op. */
+    static double unaryOf(UnaryOp op, double x, double p0, double p1) {
+        return switch (op) {
+            case NEG -> -x;
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SQRT -> Math.sqrt(x);
+            case ABS -> Math.abs(x);
+            case SIGN -> Math.signum(x);
+            case RELU -> x > 0 ? x : (x == x ? 0.0 : x);
+            case POW -> Math.pow(x, p0);
+            case AFFINE -> p0 * x + p1;
+            case CLAMP -> Math.min(Math.max(x, p0), p1);
+            case IN_RANGE -> (p0 <= x && x <= p1) ? 1.0 : 0.0;
+            case GREATER -> x > p0 ? 1.0 : 0.0;
+            case RECIPROCAL -> 1.0 / x;
+        };
+    }
+
+    /** The specification of each binary op. */
+    static double binaryOf(BinaryOp op, double a, double b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case POW -> Math.pow(a, b);
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+            case EQ -> a == b ? 1.0 : 0.0;
+        };
+    }
+
+    static void unary(UnaryOp op, CpuStorage x, CpuStorage y, double p0, double p1) {
+        if (x.length() != y.length() || x.dtype() != y.dtype()) {
+            throw new IllegalArgumentException("unary " + op + ": input " + x + " and output " + y + " differ");
+        }
+        int n = (int) x.length();
+        if (x.isF32()) {
+            float[] xs = x.f();
+            float[] ys = y.f();
+            CpuParallel.forRange(n, GRAIN, (from, to) -> unaryF32(op, xs, ys, from, to, p0, p1));
+        } else {
+            double[] xs = x.d();
+            double[] ys = y.d();
+            CpuParallel.forRange(n, GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    ys[i] = unaryOf(op, xs[i], p0, p1);
+                }
+            });
+        }
+    }
+
+    private static void unaryF32(UnaryOp op, float[] x, float[] y, int from, int to, double p0, double p1) {
+        switch (op) {
+            case NEG -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = -x[i];
+                }
+            }
+            case RELU -> {
+                for (int i = from; i < to; i++) {
+                    float v = x[i];
+                    y[i] = v > 0f ? v : (v == v ? 0f : v);
+                }
+            }
+            case GREATER -> {
+                float t = (float) p0;
+                for (int i = from; i < to; i++) {
+                    y[i] = x[i] > t ? 1f : 0f;
+                }
+            }
+            case AFFINE -> {
+                if (p1 == 0.0) {
+                    float a = (float) p0;
+                    if (a == p0) {
+                        for (int i = from; i < to; i++) {
+                            y[i] = a * x[i];
+                        }
+                        return;
+                    }
+                }
+                for (int i = from; i < to; i++) {
+                    y[i] = (float) (p0 * x[i] + p1);
+                }
+            }
+            default -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = (float) unaryOf(op, x[i], p0, p1);
+                }
+            }
+        }
+    }
+
+    static void binary(BinaryOp op, CpuStorage a, int[] aShape, CpuStorage b, int[] bShape,
+                       CpuStorage out, int[] outShape) {
+        int rank = outShape.length;
+        if (aShape.length != rank || bShape.length != rank) {
+            throw new IllegalArgumentException("binary " + op + ": ranks differ " + Shape.str(aShape) + ", "
+                    + Shape.str(bShape) + " -> " + Shape.str(outShape));
+        }
+        if (a.dtype() != out.dtype() || b.dtype() != out.dtype()) {
+            throw new IllegalArgumentException("binary " + op + ": dtypes differ: " + a + ", " + b + " -> " + out);
+        }
+        // Strides of a and b over the output index space (0 along broadcast axes), then merge axes that
+        // are contiguous for all three so the innermost loop is as long as possible.
+        int[] sa = broadcastStrides(aShape, outShape, "a", op);
+        int[] sb = broadcastStrides(bShape, outShape, "b", op);
+        int slots = Math.max(rank, 1);
+        int[] dims = new int[slots];
+        int[] ca = new int[slots];
+        int[] cb = new int[slots];
+        int r = 0;
+        for (int i = 0; i < rank; i++) {
+            if (outShape[i] == 1) {
+                continue;
+            }
+            // The output is contiguous, so only a and b decide whether axis i continues the previous one.
+            if (r > 0 && ca[r - 1] == sa[i] * outShape[i] && cb[r - 1] == sb[i] * outShape[i]) {
+                dims[r - 1] *= outShape[i];
+                ca[r - 1] = sa[i];
+                cb[r - 1] = sb[i];
+            } else {
+                dims[r] = outShape[i];
+                ca[r] = sa[i];
+                cb[r] = sb[i];
+                r++;
+            }
+        }
+        if (r == 0) {
+            dims[0] = 1;
+            ca[0] = 0;
+            cb[0] = 0;
+            r = 1;
+        }
+        final int crank = r;
+        final int inner = dims[crank - 1];
+        final int ia = ca[crank - 1];
+        final int ib = cb[crank - 1];
+        long total = Shape.numel(outShape);
+        if (crank == 1) {
+            CpuParallel.forRange(inner, GRAIN, (from, to) ->
+                    row(op, a, from * ia, ia, b, from * ib, ib, out, from, to - from));
+            return;
+        }
+        int rows = (int) (total / inner);
+        int rowsPerChunk = Math.max(1, GRAIN / Math.max(inner, 1));
+        CpuParallel.forRange(rows, rowsPerChunk, (from, to) -> {
+            int[] idx = new int[crank - 1];
+            // decompose the first row index
+            int rem = from;
+            for (int d = crank - 2; d >= 0; d--) {
+                idx[d] = rem % dims[d];
+                rem /= dims[d];
+            }
+            for (int row = from; row < to; row++) {
+                int offA = 0;
+                int offB = 0;
+                for (int d = 0; d < crank - 1; d++) {
+                    offA += idx[d] * ca[d];
+                    offB += idx[d] * cb[d];
+                }
+                row(op, a, offA, ia, b, offB, ib, out, row * inner, inner);
+                for (int d = crank - 2; d >= 0; d--) {
+                    if (++idx[d] < dims[d]) {
+                        break;
+                    }
+                    idx[d] = 0;
+                }
+            }
+        });
+    }
+
+    private static int[] broadcastStrides(int[] shape, int[] outShape, String which, BinaryOp op) {
+        int[] s = Shape.strides(shape);
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] != outShape[i]) {
+                if (shape[i] != 1) {
+                    throw new IllegalArgumentException("binary " + op + ": operand " + which + " " + Shape.str(shape)
+                            + " does not broadcast to " + Shape.str(outShape));
+                }
+                s[i] = 0;
+            } else if (shape[i] == 1) {
+                s[i] = 0;
+            }
+        }
+        return s;
+    }
+
+    /** out[o + i] = op(a[ao + i sa], b[bo + i sb]) for i < len, with sa, sb in {0, 1}. */
+    private static void row(BinaryOp op, CpuStorage a, int ao, int sa, CpuStorage b, int bo, int sb,
+                            CpuStorage out, int o, int len) {
+        if (!out.isF32()) {
+            double[] x = a.d();
+            double[] y = b.d();
+            double[] z = out.d();
+            for (int i = 0; i < len; i++) {
+                z[o + i] = binaryOf(op, x[ao + i * sa], y[bo + i * sb]);
+            }
+            return;
+        }
+        float[] x = a.f();
+        float[] y = b.f();
+        float[] z = out.f();
+        if (sa == 1 && sb == 1) {
+            switch (op) {
+                case ADD -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = x[ao + i] + y[bo + i];
+                    }
+                }
+                case SUB -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = x[ao + i] - y[bo + i];
+                    }
+                }
+                case MUL -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = x[ao + i] * y[bo + i];
+                    }
+                }
+                case DIV -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = x[ao + i] / y[bo + i];
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = (float) binaryOf(op, x[ao + i], y[bo + i]);
+                    }
+                }
+            }
+        } else if (sa == 1 && sb == 0) {
+            float s = y[bo];
+            switch (op) {
+                case ADD -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = x[ao + i] + s;
+                    }
+                }
+                case MUL -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = x[ao + i] * s;
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = (float) binaryOf(op, x[ao + i], s);
+                    }
+                }
+            }
+        } else if (sa == 0 && sb == 1) {
+            float s = x[ao];
+            switch (op) {
+                case ADD -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = s + y[bo + i];
+                    }
+                }
+                case MUL -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = s * y[bo + i];
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < len; i++) {
+                        z[o + i] = (float) binaryOf(op, s, y[bo + i]);
+                    }
+                }
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                z[o + i] = (float) binaryOf(op, x[ao + i * sa], y[bo + i * sb]);
+            }
+        }
+    }
+
+    static void axpy(double alpha, CpuStorage x, CpuStorage y) {
+        if (x.length() != y.length() || x.dtype() != y.dtype()) {
+            throw new IllegalArgumentException("axpy: " + x + " into " + y);
+        }
+        int n = (int) x.length();
+        if (x.isF32()) {
+            float[] xs = x.f();
+            float[] ys = y.f();
+            float a = (float) alpha;
+            CpuParallel.forRange(n, GRAIN, (from, to) -> {
+                if (a == 1f) {
+                    for (int i = from; i < to; i++) {
+                        ys[i] += xs[i];
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        ys[i] += a * xs[i];
+                    }
+                }
+            });
+        } else {
+            double[] xs = x.d();
+            double[] ys = y.d();
+            CpuParallel.forRange(n, GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    ys[i] += alpha * xs[i];
+                }
+            });
+        }
+    }
+}

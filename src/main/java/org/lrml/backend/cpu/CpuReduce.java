@@ -1,0 +1,123 @@
+package org.lrml.backend.cpu;
+
+import org.lrml.backend.ReduceOp;
+import org.lrml.tensor.Shape;
+
+/**
+ * Reductions over any set of axes. Axes are merged into alternating kept/reduced runs, the input is
+ * walked once in memory order as rows of its innermost run, and each output accumulates in double in
+ * input order (so results are repeatable and float32 sums are as accurate as float64 ones).
+ */
+final class CpuReduce {
+    private CpuReduce() {
+    }
+
+    static void reduce(ReduceOp op, CpuStorage x, int[] shape, boolean[] axes, CpuStorage out) {
+        if (axes.length != shape.length) {
+            throw new IllegalArgumentException("reduce: " + axes.length + " axis flags for shape " + Shape.str(shape));
+        }
+        long n = Shape.numel(shape);
+        if (n != x.length()) {
+            throw new IllegalArgumentException("reduce: shape " + Shape.str(shape) + " does not match " + x);
+        }
+        // Merge runs of axes with the same flag (row-major contiguity makes this exact).
+        int[] dims = new int[Math.max(shape.length, 1)];
+        boolean[] red = new boolean[Math.max(shape.length, 1)];
+        int r = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1) {
+                continue;
+            }
+            if (r > 0 && red[r - 1] == axes[i]) {
+                dims[r - 1] *= shape[i];
+            } else {
+                dims[r] = shape[i];
+                red[r] = axes[i];
+                r++;
+            }
+        }
+        long outLen = 1;
+        for (int i = 0; i < r; i++) {
+            if (!red[i]) {
+                outLen *= dims[i];
+            }
+        }
+        if (outLen != out.length() || out.dtype() != x.dtype()) {
+            throw new IllegalArgumentException("reduce: output " + out + " does not fit " + outLen + " results");
+        }
+        double init = switch (op) {
+            case SUM -> 0.0;
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+        };
+        double[] acc = new double[(int) outLen];
+        java.util.Arrays.fill(acc, init);
+        if (n > 0) {
+            if (r == 0) {
+                dims[0] = 1;
+                red[0] = false;
+                r = 1;
+            }
+            walk(op, x, dims, red, r, acc);
+        }
+        if (out.isF32()) {
+            float[] o = out.f();
+            for (int i = 0; i < acc.length; i++) {
+                o[i] = (float) acc[i];
+            }
+        } else {
+            System.arraycopy(acc, 0, out.d(), 0, acc.length);
+        }
+    }
+
+    private static void walk(ReduceOp op, CpuStorage x, int[] dims, boolean[] red, int r, double[] acc) {
+        // Output stride of each merged axis (0 for reduced ones).
+        int[] outStride = new int[r];
+        int s = 1;
+        for (int i = r - 1; i >= 0; i--) {
+            if (!red[i]) {
+                outStride[i] = s;
+                s *= dims[i];
+            }
+        }
+        int inner = dims[r - 1];
+        boolean innerReduced = red[r - 1];
+        long rows = x.length() / inner;
+        int[] idx = new int[r];
+        boolean f32 = x.isF32();
+        float[] xf = f32 ? x.f() : null;
+        double[] xd = f32 ? null : x.d();
+        for (long row = 0; row < rows; row++) {
+            int base = 0;
+            for (int d = 0; d < r - 1; d++) {
+                base += idx[d] * outStride[d];
+            }
+            int off = (int) (row * inner);
+            if (innerReduced) {
+                double v = acc[base];
+                for (int j = 0; j < inner; j++) {
+                    v = combine(op, v, f32 ? xf[off + j] : xd[off + j]);
+                }
+                acc[base] = v;
+            } else {
+                for (int j = 0; j < inner; j++) {
+                    acc[base + j] = combine(op, acc[base + j], f32 ? xf[off + j] : xd[off + j]);
+                }
+            }
+            for (int d = r - 2; d >= 0; d--) {
+                if (++idx[d] < dims[d]) {
+                    break;
+                }
+                idx[d] = 0;
+            }
+        }
+    }
+
+    private static double combine(ReduceOp op, double acc, double v) {
+        return switch (op) {
+            case SUM -> acc + v;
+            case MAX -> Math.max(acc, v);
+            case MIN -> Math.min(acc, v);
+        };
+    }
+}

@@ -1,0 +1,43 @@
+package org.lrml.cli;
+
+import java.util.concurrent.Callable;
+
+import org.lrml.backend.Backend;
+import org.lrml.backend.Backends;
+
+import picocli.CommandLine.Command;
+
+/** {@code lrml info}: version, Java, and each backend with its state or the reason it is unavailable. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = {"Print the version, the Java runtime, and every backend: available (with device and providers)",
+                "or the exact reason it is not."})
+final class InfoCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        System.out.println("lrml " + Version.get());
+        System.out.println("java: " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
+                + System.getProperty("java.home") + ")");
+        System.out.println("vector API: " + vectorApi());
+        System.out.println("backends:");
+        System.out.println("  " + Backends.cpu().describe());
+        String reason = Backends.cudaUnavailableReason();
+        if (reason == null) {
+            Backend cuda = Backends.cuda();
+            System.out.println("  " + cuda.describe().replace("\n", "\n    "));
+        } else {
+            System.out.println("  cuda: not available: " + reason);
+        }
+        return 0;
+    }
+
+    private static String vectorApi() {
+        try {
+            Class<?> c = Class.forName("jdk.incubator.vector.FloatVector");
+            Object species = c.getField("SPECIES_PREFERRED").get(null);
+            return "available (" + species + ")";
+        } catch (Throwable t) {
+            return "not available (run with --add-modules jdk.incubator.vector; the scalar paths are used)";
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package org.lrml.gradcheck.cases;
+
+import static org.lrml.gradcheck.Inputs.normal;
+
+import java.util.List;
+
+import org.lrml.gradcheck.GradcheckCase;
+import org.lrml.gradcheck.Problem;
+
+/** Matrix products (and linear layers as they land). */
+public final class LinalgCases {
+    private LinalgCases() {
+    }
+
+    public static List<GradcheckCase> cases() {
+        return List.of(
+                new GradcheckCase("matmul", "[5,3]@[3,4]", r -> Problem.of(t -> t[0].matmul(t[1]), normal(r, 5, 3), normal(r, 3, 4))),
+                new GradcheckCase("matmul", "batched [2,5,3]@[2,3,4]", r -> Problem.of(t -> t[0].matmul(t[1]), normal(r, 2, 5, 3), normal(r, 2, 3, 4))),
+                new GradcheckCase("matmul", "shared B [2,3,5,3]@[3,4]", r -> Problem.of(t -> t[0].matmul(t[1]), normal(r, 2, 3, 5, 3), normal(r, 3, 4))),
+                new GradcheckCase("matmul", "shared A [5,3]@[3,3,4]", r -> Problem.of(t -> t[0].matmul(t[1]), normal(r, 5, 3), normal(r, 3, 3, 4))),
+                new GradcheckCase("matmul", "x^T x [6,3]", r -> Problem.of(t -> t[0].transpose(0, 1).matmul(t[0]), normal(r, 6, 3))));
+    }
+}
