@@ -25,90 +25,99 @@ public final class Npy {
 
     public static NpyArray read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, pre, file, "the file is shorter than an .npy preamble (10 bytes)");
-            pre.flip();
-            for (byte b : MAGIC) {
-                if (pre.get() != b) {
-                    throw new IOException(file + ": not an .npy file (the magic string \\x93NUMPY is missing)");
-                }
-            }
-            int major = pre.get() & 0xff;
-            int minor = pre.get() & 0xff;
-            long headerLen;
-            int preamble;
-            if (major == 1) {
-                headerLen = pre.getShort() & 0xffff;
-                preamble = 10;
-            } else if (major == 2 || major == 3) {
-                ByteBuffer b4 = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
-                readFully(ch, b4, file, "truncated header length");
-                b4.flip();
-                headerLen = (pre.getShort() & 0xffffL) | ((long) (b4.getShort() & 0xffff) << 16);
-                preamble = 12;
-            } else {
-                throw new IOException(file + ": unsupported .npy format version " + major + "." + minor
-                        + " (supported: 1.0, 2.0, 3.0)");
-            }
-            if (preamble + headerLen > size) {
-                throw new IOException(file + ": truncated: the header claims " + headerLen + " bytes but the file has "
-                        + size);
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, file, "truncated header");
-            String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            Header h = parseHeader(header, file);
-            long n = 1;
-            for (int d : h.shape) {
-                n = Math.multiplyExact(n, d);
-            }
-            long dataBytes = n * h.type.bytes;
-            long available = size - preamble - headerLen;
-            if (available < dataBytes) {
-                throw new IOException(file + ": truncated data: shape " + java.util.Arrays.toString(h.shape) + " of "
-                        + h.type.numpyName() + " needs " + dataBytes + " bytes, the file holds " + available);
-            }
-            if (available > dataBytes) {
-                throw new IOException(file + ": corrupt: " + (available - dataBytes) + " bytes after the data of shape "
-                        + java.util.Arrays.toString(h.shape));
-            }
-            if (n > Integer.MAX_VALUE - 16) {
-                throw new IOException(file + ": " + n + " elements is more than one array can hold");
-            }
-            ByteBuffer data = ByteBuffer.allocateDirect((int) dataBytes).order(h.order);
-            readFully(ch, data, file, "truncated data");
-            data.flip();
-            int count = (int) n;
-            Object values = switch (h.type) {
-                case F4 -> {
-                    float[] f = new float[count];
-                    data.asFloatBuffer().get(f);
-                    yield f;
-                }
-                case F8 -> {
-                    double[] d = new double[count];
-                    data.asDoubleBuffer().get(d);
-                    yield d;
-                }
-                case I4 -> {
-                    int[] v = new int[count];
-                    data.asIntBuffer().get(v);
-                    yield v;
-                }
-                case I8 -> {
-                    long[] v = new long[count];
-                    data.asLongBuffer().get(v);
-                    yield v;
-                }
-            };
-            return new NpyArray(h.type, h.shape, values);
+            return read(ch, ch.size(), file.toString());
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such file", e);
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer b, Path file, String what) throws IOException {
+    /** Reads one array from bytes (for .npy entries inside zip files); {@code name} appears in errors. */
+    public static NpyArray read(byte[] bytes, String name) throws IOException {
+        return read(java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(bytes)), bytes.length, name);
+    }
+
+    private static NpyArray read(java.nio.channels.ReadableByteChannel ch, long size, String file) throws IOException {
+        ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, pre, file, "the file is shorter than an .npy preamble (10 bytes)");
+        pre.flip();
+        for (byte b : MAGIC) {
+            if (pre.get() != b) {
+                throw new IOException(file + ": not an .npy file (the magic string \\x93NUMPY is missing)");
+            }
+        }
+        int major = pre.get() & 0xff;
+        int minor = pre.get() & 0xff;
+        long headerLen;
+        int preamble;
+        if (major == 1) {
+            headerLen = pre.getShort() & 0xffff;
+            preamble = 10;
+        } else if (major == 2 || major == 3) {
+            ByteBuffer b4 = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, b4, file, "truncated header length");
+            b4.flip();
+            headerLen = (pre.getShort() & 0xffffL) | ((long) (b4.getShort() & 0xffff) << 16);
+            preamble = 12;
+        } else {
+            throw new IOException(file + ": unsupported .npy format version " + major + "." + minor
+                    + " (supported: 1.0, 2.0, 3.0)");
+        }
+        if (preamble + headerLen > size) {
+            throw new IOException(file + ": truncated: the header claims " + headerLen + " bytes but the file has "
+                    + size);
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, hb, file, "truncated header");
+        String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        Header h = parseHeader(header, file);
+        long n = 1;
+        for (int d : h.shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        long dataBytes = n * h.type.bytes;
+        long available = size - preamble - headerLen;
+        if (available < dataBytes) {
+            throw new IOException(file + ": truncated data: shape " + java.util.Arrays.toString(h.shape) + " of "
+                    + h.type.numpyName() + " needs " + dataBytes + " bytes, the file holds " + available);
+        }
+        if (available > dataBytes) {
+            throw new IOException(file + ": corrupt: " + (available - dataBytes) + " bytes after the data of shape "
+                    + java.util.Arrays.toString(h.shape));
+        }
+        if (n > Integer.MAX_VALUE - 16) {
+            throw new IOException(file + ": " + n + " elements is more than one array can hold");
+        }
+        ByteBuffer data = ByteBuffer.allocateDirect((int) dataBytes).order(h.order);
+        readFully(ch, data, file, "truncated data");
+        data.flip();
+        int count = (int) n;
+        Object values = switch (h.type) {
+            case F4 -> {
+                float[] f = new float[count];
+                data.asFloatBuffer().get(f);
+                yield f;
+            }
+            case F8 -> {
+                double[] d = new double[count];
+                data.asDoubleBuffer().get(d);
+                yield d;
+            }
+            case I4 -> {
+                int[] v = new int[count];
+                data.asIntBuffer().get(v);
+                yield v;
+            }
+            case I8 -> {
+                long[] v = new long[count];
+                data.asLongBuffer().get(v);
+                yield v;
+            }
+        };
+        return new NpyArray(h.type, h.shape, values);
+    }
+
+    private static void readFully(java.nio.channels.ReadableByteChannel ch, ByteBuffer b, String file, String what)
+            throws IOException {
         while (b.hasRemaining()) {
             if (ch.read(b) < 0) {
                 throw new IOException(file + ": " + what);
@@ -120,7 +129,7 @@ public final class Npy {
     }
 
     /** Parses the header, a Python dict literal such as {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }. */
-    static Header parseHeader(String header, Path file) throws IOException {
+    static Header parseHeader(String header, String file) throws IOException {
         String h = header.strip();
         if (!h.startsWith("{") || !h.endsWith("}")) {
             throw new IOException(file + ": corrupt header (not a dict): " + abbreviate(h));
@@ -157,7 +166,7 @@ public final class Npy {
         return new Header(type, order, parseShape(shape, file));
     }
 
-    private static int[] parseShape(String raw, Path file) throws IOException {
+    private static int[] parseShape(String raw, String file) throws IOException {
         if (!raw.startsWith("(")) {
             throw new IOException(file + ": corrupt header: shape is " + abbreviate(raw));
         }
@@ -187,7 +196,7 @@ public final class Npy {
         return dims.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static int keyEnd(String h, String key, Path file) throws IOException {
+    private static int keyEnd(String h, String key, String file) throws IOException {
         for (String quote : new String[]{"'", "\""}) {
             int i = h.indexOf(quote + key + quote);
             if (i >= 0) {
@@ -201,11 +210,11 @@ public final class Npy {
         throw new IOException(file + ": corrupt header: no '" + key + "' entry");
     }
 
-    private static String rawValue(String h, String key, Path file) throws IOException {
+    private static String rawValue(String h, String key, String file) throws IOException {
         return h.substring(keyEnd(h, key, file)).strip();
     }
 
-    private static String stringValue(String h, String key, Path file) throws IOException {
+    private static String stringValue(String h, String key, String file) throws IOException {
         String v = rawValue(h, key, file);
         if (v.isEmpty() || (v.charAt(0) != '\'' && v.charAt(0) != '"')) {
             throw new IOException(file + ": unsupported dtype description " + abbreviate(v)
@@ -224,6 +233,11 @@ public final class Npy {
 
     /** Writes the array atomically (little-endian, C order). */
     public static void write(Path file, NpyArray a) throws IOException {
+        AtomicFiles.write(file, out -> write(out, a));
+    }
+
+    /** Writes the .npy bytes of the array to a stream (not closed). */
+    public static void write(java.io.OutputStream out, NpyArray a) throws IOException {
         StringBuilder shape = new StringBuilder("(");
         for (int i = 0; i < a.shape().length; i++) {
             shape.append(a.shape()[i]).append(a.shape().length == 1 ? "," : (i + 1 < a.shape().length ? ", " : ""));
@@ -250,10 +264,8 @@ public final class Npy {
             case I4 -> data.asIntBuffer().put((int[]) a.data());
             case I8 -> data.asLongBuffer().put((long[]) a.data());
         }
-        AtomicFiles.write(file, out -> {
-            out.write(pre.array());
-            out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-            out.write(data.array());
-        });
+        out.write(pre.array());
+        out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+        out.write(data.array());
     }
 }

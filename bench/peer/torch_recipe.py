@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+"""The LRML training recipe of `lrml train` written in PyTorch: the peer the trainer is compared with.
+
+Same network, mining, loss, optimiser and evaluation as the Java engine (lrml-spec.md sections 2-3, 7, 10);
+only the random streams differ (torch's generator instead of the engine's SplitMix64), so the metrics
+should agree statistically, not bit for bit.
+
+Run with Debian's python3-torch (CPU):  /usr/bin/python3 bench/peer/torch_recipe.py --threads 2
+Prints per-epoch timings and the seen-protocol metrics; --json FILE writes them.
+"""
+import argparse
+import gzip
+import json
+import math
+import os
+import struct
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def read_idx(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    magic = struct.unpack(">I", data[:4])[0]
+    if magic == 0x803:
+        n, r, c = struct.unpack(">III", data[4:16])
+        return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, r, c)
+    if magic == 0x801:
+        n = struct.unpack(">I", data[4:8])[0]
+        return np.frombuffer(data, dtype=np.uint8, offset=8).reshape(n)
+    raise ValueError(f"{path}: bad IDX magic {magic:#x}")
+
+
+def load(folder):
+    def f(name):
+        for cand in (name + ".gz", name):
+            p = os.path.join(folder, cand)
+            if os.path.exists(p):
+                return read_idx(p)
+        raise FileNotFoundError(os.path.join(folder, name))
+    norm = lambda x: ((torch.from_numpy(x.astype(np.float32)) / 255.0 - 0.2860) / 0.3530).unsqueeze(1)
+    return (norm(f("train-images-idx3-ubyte")), torch.from_numpy(f("train-labels-idx1-ubyte").astype(np.int64)),
+            norm(f("t10k-images-idx3-ubyte")), torch.from_numpy(f("t10k-labels-idx1-ubyte").astype(np.int64)))
+
+
+class GeM(nn.Module):
+    def __init__(self, p=3.0, eps=1e-6):
+        super().__init__()
+        self.p = nn.Parameter(torch.ones(1) * p)
+        self.eps = eps
+
+    def forward(self, x):
+        return x.clamp(min=self.eps).pow(self.p).mean(dim=(2, 3)).pow(1.0 / self.p)
+
+
+class Net(nn.Module):
+    def __init__(self, dim=64, widths=(32, 64, 128)):
+        super().__init__()
+        w1, w2, w3 = widths
+        self.features = nn.Sequential(
+            nn.Conv2d(1, w1, 3, padding=1), nn.BatchNorm2d(w1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(w1, w2, 3, padding=1), nn.BatchNorm2d(w2), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(w2, w3, 3, padding=1), nn.BatchNorm2d(w3), nn.ReLU())
+        self.pool = GeM()
+        self.whiten = nn.Linear(w3, dim)
+
+    def forward(self, x):
+        return F.normalize(self.whiten(self.pool(self.features(x))), dim=1, eps=1e-12)
+
+
+def lrml_loss(x, tuples, alpha=1.2, m=0.4, T=10.0, lam=1.0, delta=0.0, mu=0.0, eps_o=0.05):
+    """Spec section 3, composite form (wn and the rank order are constants in backward)."""
+    q, p, n = x[tuples[:, 0]], x[tuples[:, 1]], x[tuples[:, 2:]]
+    K = n.shape[1]
+    dist = lambda s: torch.sqrt(torch.clamp(2 - 2 * s, min=1e-12))
+    sp = (q * p).sum(1)
+    sn = (q.unsqueeze(1) * n).sum(2)
+    # order negatives by similarity descending, ties by lower database index
+    keys = [sorted(range(K), key=lambda j: (-sn[i, j].item(), tuples[i, 2 + j].item())) for i in range(len(tuples))]
+    order = torch.tensor(keys)
+    sn = torch.gather(sn, 1, order)
+    dp, dn = dist(sp), dist(sn)
+    l_pos = torch.relu(dp - (alpha - m))
+    a_k = alpha + delta * torch.arange(K, dtype=x.dtype)
+    viol = (dn < a_k).to(x.dtype)
+    w = torch.exp(T * (a_k - dn.detach())) * viol
+    wsum = w.sum(1, keepdim=True)
+    wn = torch.where(wsum > 0, w / wsum.clamp(min=1e-300), torch.zeros_like(w))
+    l_neg = (wn * torch.relu(a_k - dn)).sum(1)
+    l_ord = torch.relu(dn[:, :-1] - dn[:, 1:] + eps_o).sum(1) if K > 1 else torch.zeros_like(l_pos)
+    return (l_pos + lam * l_neg + mu * l_ord).mean()
+
+
+@torch.no_grad()
+def describe(net, images, batch=1000):
+    net.eval()
+    return torch.cat([net(images[i:i + batch]) for i in range(0, len(images), batch)])
+
+
+def mine(net, images, labels, gen, queries=2000, pool=10000, K=5, negatives="hardest"):
+    n = len(images)
+    qi = torch.randperm(n, generator=gen)[:queries]
+    pi = torch.randperm(n, generator=gen)[:pool]
+    qd, pd = describe(net, images[qi]), describe(net, images[pi])
+    s = qd @ pd.T
+    ql, pl = labels[qi], labels[pi]
+    tuples = []
+    by_label = {int(c): torch.nonzero(labels == c).flatten() for c in labels.unique()}
+    other = pl[None, :] != ql[:, None]
+    fill = float("-inf") if negatives == "hardest" else float("inf")
+    masked = torch.where(other, s, torch.tensor(fill))
+    # candidates best first, ties by lower pool position; ask for more when the one-per-label walk cannot fill K
+    def walk(row):
+        negs, used = [], set()
+        for j in row:
+            lab = int(pl[j])
+            if negatives == "hardest" and lab in used:
+                continue
+            used.add(lab)
+            negs.append(int(pi[j]))
+            if len(negs) == K:
+                break
+        return negs
+    def ranked(r, k):
+        row = torch.topk(masked[r], k, largest=(negatives == "hardest"), sorted=True).indices.tolist()
+        row.sort(key=lambda j: (-float(s[r, j]) if negatives == "hardest" else float(s[r, j]), j))
+        return [j for j in row if bool(other[r, j])]
+    k0 = min(pool, 8 * K)
+    cand = torch.topk(masked, k0, dim=1, largest=(negatives == "hardest"), sorted=True).indices
+    for r in range(len(qi)):
+        row = cand[r].tolist()
+        row.sort(key=lambda j: (-float(s[r, j]) if negatives == "hardest" else float(s[r, j]), j))
+        negs = walk([j for j in row if bool(other[r, j])])
+        k = k0
+        while len(negs) < K and k < pool:
+            k = min(pool, k * 8)
+            negs = walk(ranked(r, k))
+        if len(negs) < K:
+            continue  # fewer than K eligible negatives: the query is skipped
+        same = by_label[int(ql[r])]
+        while True:
+            pos = int(same[torch.randint(len(same), (1,), generator=gen)])
+            if pos != int(qi[r]):
+                break
+        tuples.append([int(qi[r]), pos] + negs)
+    return torch.tensor(tuples)
+
+
+def evaluate_seen(net, train_x, train_y, test_x, test_y, chunk=500):
+    db, q = describe(net, train_x), describe(net, test_x)
+    aps, r1 = [], 0
+    for i in range(0, len(q), chunk):
+        s = q[i:i + chunk] @ db.T
+        order = torch.argsort(-s, dim=1, stable=True)
+        rel = (train_y[order] == test_y[i:i + chunk, None]).double()
+        ranks = torch.arange(1, rel.shape[1] + 1, dtype=torch.float64)
+        prec = rel.cumsum(1) / ranks
+        aps.append((prec * rel).sum(1) / rel.sum(1))
+        r1 += int(rel[:, 0].sum())
+    return {"mAP": float(torch.cat(aps).mean()), "recall@1": r1 / len(q)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--negatives", default="hardest", choices=["hardest", "bottom"])
+    ap.add_argument("--eval-every", type=int, default=0, help="evaluate every N epochs (0: only at the end)")
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    gen = torch.Generator().manual_seed(a.seed)
+    tx, ty, vx, vy = load(a.data)
+    net = Net()
+    gem_p = [net.pool.p]
+    rest = [p for n_, p in net.named_parameters() if n_ != "pool.p"]
+    opt = torch.optim.Adam([{"params": rest, "weight_decay": 1e-6},
+                            {"params": gem_p, "lr": 1e-2, "weight_decay": 0.0}], lr=1e-3)
+    hist = {"epochs": [], "untrained": evaluate_seen(net, tx, ty, vx, vy) if a.eval_every else None}
+    for epoch in range(a.epochs):
+        t0 = time.perf_counter()
+        tuples = mine(net, tx, ty, gen, negatives=a.negatives)
+        t1 = time.perf_counter()
+        net.train()
+        perm = torch.randperm(len(tuples), generator=gen)
+        losses = []
+        for b in range(0, len(tuples), 25):
+            batch = tuples[perm[b:b + 25]]
+            uniq, inv = torch.unique(batch.flatten(), return_inverse=True)
+            x = net(tx[uniq])
+            loss = lrml_loss(x, inv.view(batch.shape))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        t2 = time.perf_counter()
+        e = {"epoch": epoch + 1, "loss": sum(losses) / len(losses), "mine_s": t1 - t0, "train_s": t2 - t1,
+             "images_per_s": len(tuples) * 7 / (t2 - t1), "gem_p": float(net.pool.p)}
+        if a.eval_every and (epoch + 1) % a.eval_every == 0 and epoch + 1 != a.epochs:
+            e.update(evaluate_seen(net, tx, ty, vx, vy))
+        hist["epochs"].append(e)
+        print(json.dumps(e), flush=True)
+    t3 = time.perf_counter()
+    final = evaluate_seen(net, tx, ty, vx, vy)
+    final["eval_s"] = time.perf_counter() - t3
+    hist["final"] = final
+    print("final seen:", json.dumps(final), flush=True)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(hist, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
