@@ -152,18 +152,20 @@ def mine(net, images, labels, gen, queries=2000, pool=10000, K=5, negatives="har
     return torch.tensor(tuples)
 
 
-def evaluate_seen(net, train_x, train_y, test_x, test_y, chunk=500):
-    db, q = describe(net, train_x), describe(net, test_x)
+def evaluate_seen(net, train_x, train_y, test_x, test_y, chunk=250):
+    """Seen protocol: test images query the training images; standard AP and Recall@1 (ties: lower index)."""
+    db, q = describe(net, train_x).numpy(), describe(net, test_x).numpy()
+    ty, qy = train_y.numpy(), test_y.numpy()
+    ranks = np.arange(1, len(db) + 1, dtype=np.float64)
     aps, r1 = [], 0
     for i in range(0, len(q), chunk):
         s = q[i:i + chunk] @ db.T
-        order = torch.argsort(-s, dim=1, stable=True)
-        rel = (train_y[order] == test_y[i:i + chunk, None]).double()
-        ranks = torch.arange(1, rel.shape[1] + 1, dtype=torch.float64)
-        prec = rel.cumsum(1) / ranks
+        order = np.argsort(-s, axis=1, kind="stable")
+        rel = (ty[order] == qy[i:i + chunk, None])
+        prec = np.cumsum(rel, axis=1) / ranks
         aps.append((prec * rel).sum(1) / rel.sum(1))
         r1 += int(rel[:, 0].sum())
-    return {"mAP": float(torch.cat(aps).mean()), "recall@1": r1 / len(q)}
+    return {"mAP": float(np.concatenate(aps).mean()), "recall@1": r1 / len(q)}
 
 
 def main():
