@@ -21,7 +21,16 @@ def flat(t):
     return [float(v) for v in t.detach().reshape(-1).tolist()]
 
 
-def optim_case(name, make, dtype, groups_spec, lr_schedule=None, seed=0):
+def make_optimizer(spec, groups):
+    kind = spec["kind"]
+    if kind == "sgd":
+        return torch.optim.SGD(groups, lr=groups[0]["lr"], momentum=spec["momentum"], dampening=spec["dampening"],
+                               nesterov=spec["nesterov"], foreach=False)
+    cls = torch.optim.AdamW if kind == "adamw" else torch.optim.Adam
+    return cls(groups, lr=groups[0]["lr"], betas=(spec["beta1"], spec["beta2"]), eps=spec["eps"], foreach=False)
+
+
+def optim_case(name, spec, dtype, groups_spec, lr_schedule=None, seed=0):
     """groups_spec: list of (shapes, lr, weight_decay); lr_schedule: {step_index: factor} applied before that step."""
     rng = np.random.default_rng(seed)
     groups = []
@@ -31,7 +40,7 @@ def optim_case(name, make, dtype, groups_spec, lr_schedule=None, seed=0):
         params.extend(ps)
         groups.append({"params": ps, "lr": lr, "weight_decay": wd})
     initial = [flat(p) for p in params]
-    opt = make(groups)
+    opt = make_optimizer(spec, groups)
     grads, after = [], []
     for step in range(STEPS):
         if lr_schedule and step in lr_schedule:
@@ -45,6 +54,7 @@ def optim_case(name, make, dtype, groups_spec, lr_schedule=None, seed=0):
         after.append([flat(p) for p in params])
     return {
         "name": name,
+        "optimizer": spec,
         "dtype": "float32" if dtype == torch.float32 else "float64",
         "groups": [{"shapes": [list(s) for s in shapes], "lr": lr, "weight_decay": wd}
                    for shapes, lr, wd in groups_spec],
@@ -55,28 +65,28 @@ def optim_case(name, make, dtype, groups_spec, lr_schedule=None, seed=0):
     }
 
 
+def sgd(momentum=0.0, dampening=0.0, nesterov=False):
+    return {"kind": "sgd", "momentum": momentum, "dampening": dampening, "nesterov": nesterov}
+
+
+def adam(kind="adam", beta1=0.9, beta2=0.999, eps=1e-8):
+    return {"kind": kind, "beta1": beta1, "beta2": beta2, "eps": eps}
+
+
 def optim_cases():
     shapes = [(3, 5), (7,)]
     out = []
     for dtype in (torch.float32, torch.float64):
         out += [
-            optim_case("sgd plain", lambda g: torch.optim.SGD(g, lr=0.1, foreach=False), dtype,
-                       [(shapes, 0.1, 0.0)], seed=1),
-            optim_case("sgd momentum dampening weight decay",
-                       lambda g: torch.optim.SGD(g, lr=0.05, momentum=0.9, dampening=0.25, foreach=False),
-                       dtype, [(shapes, 0.05, 0.01)], seed=2),
-            optim_case("sgd nesterov weight decay",
-                       lambda g: torch.optim.SGD(g, lr=0.05, momentum=0.8, nesterov=True, foreach=False),
-                       dtype, [(shapes, 0.05, 1e-3)], seed=3),
-            optim_case("adam weight decay",
-                       lambda g: torch.optim.Adam(g, lr=1e-2, betas=(0.9, 0.999), eps=1e-8, foreach=False),
-                       dtype, [(shapes, 1e-2, 0.05)], seed=4),
-            optim_case("adamw",
-                       lambda g: torch.optim.AdamW(g, lr=1e-2, betas=(0.85, 0.99), eps=1e-6, foreach=False),
-                       dtype, [(shapes, 1e-2, 0.1)], seed=5),
-            optim_case("adam two groups with schedule",
-                       lambda g: torch.optim.Adam(g, lr=1e-3, foreach=False),
-                       dtype, [([(4, 3)], 1e-3, 1e-4), ([(1,)], 1e-2, 0.0)], lr_schedule={2: 0.5}, seed=6),
+            optim_case("sgd plain", sgd(), dtype, [(shapes, 0.1, 0.0)], seed=1),
+            optim_case("sgd momentum dampening weight decay", sgd(0.9, 0.25), dtype, [(shapes, 0.05, 0.01)], seed=2),
+            optim_case("sgd nesterov weight decay", sgd(0.8, nesterov=True), dtype, [(shapes, 0.05, 1e-3)], seed=3),
+            optim_case("adam weight decay", adam(), dtype, [(shapes, 1e-2, 0.05)], seed=4),
+            optim_case("adamw", adam("adamw", 0.85, 0.99, 1e-6), dtype, [(shapes, 1e-2, 0.1)], seed=5),
+            optim_case("adam two groups with schedule", adam(), dtype,
+                       [([(4, 3)], 1e-3, 1e-4), ([(1,)], 1e-2, 0.0)], lr_schedule={2: 0.5}, seed=6),
+            optim_case("sgd two groups with schedule", sgd(0.9), dtype,
+                       [([(4, 3)], 0.1, 1e-4), ([(1,)], 1.0, 0.0)], lr_schedule={1: 0.1, 3: 0.5}, seed=7),
         ]
     return out
 
