@@ -35,7 +35,7 @@ public final class CpuBackend implements Backend {
     @Override
     public String describe() {
         return "cpu: " + CpuParallel.THREADS + " threads, " + System.getProperty("os.arch") + ", Java "
-                + Runtime.version() + ", GEMM " + CpuGemmFast.describe();
+                + Runtime.version() + ", GEMM " + CpuGemmFast.describe() + ", softmax " + CpuSoftmax.describe();
     }
 
     @Override

@@ -1,12 +1,39 @@
 package org.lrml.backend.cpu;
 
+import org.lrml.util.Rng;
 
-/** Placeholder until this family lands (scaffolding, replaced by its implementation). */
+/**
+ * Dropout masks from the counter-based uniform {@link Rng#uniformAt}: element i depends only on (seed, i),
+ * so the mask is the same for any thread count and on every backend that mirrors the hash.
+ * mask[i] = 1/(1-p) when u(seed, i) >= p, else 0 (inverted dropout: the expected value is kept).
+ */
 final class CpuDropout {
+    private static final int GRAIN = 1 << 15;
+
     private CpuDropout() {
     }
 
     static void mask(long seed, double p, CpuStorage mask) {
-        throw new UnsupportedOperationException("not implemented yet: CpuDropout");
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropoutMask: p = " + p + " must be in [0, 1)");
+        }
+        double keep = 1.0 / (1.0 - p);
+        int n = (int) mask.length();
+        if (mask.isF32()) {
+            float[] m = mask.f();
+            float scale = (float) keep;
+            CpuParallel.forRange(n, GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    m[i] = Rng.uniformAt(seed, i) >= p ? scale : 0f;
+                }
+            });
+        } else {
+            double[] m = mask.d();
+            CpuParallel.forRange(n, GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    m[i] = Rng.uniformAt(seed, i) >= p ? keep : 0.0;
+                }
+            });
+        }
     }
 }

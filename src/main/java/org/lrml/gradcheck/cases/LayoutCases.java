@@ -6,9 +6,11 @@ import java.util.List;
 
 import org.lrml.gradcheck.GradcheckCase;
 import org.lrml.gradcheck.Problem;
+import org.lrml.ops.Concat;
 import org.lrml.ops.IndexSelect;
+import org.lrml.ops.Slice;
 
-/** Reshape, permute and transpose (and the other layout ops as they land). */
+/** Reshape, permute, transpose, indexSelect, slice and concat. */
 public final class LayoutCases {
     private LayoutCases() {
     }
@@ -22,6 +24,14 @@ public final class LayoutCases {
                 new GradcheckCase("indexSelect", "repeated rows [5,3]", r -> {
                     int[] rows = {4, 0, 4, 2, 4, 1};
                     return Problem.of(t -> IndexSelect.apply(t[0], rows), normal(r, 5, 3));
-                }));
+                }),
+                new GradcheckCase("slice", "[4,7,3] axis 1 [2,-1)", r -> Problem.of(t -> Slice.apply(t[0], 1, 2, -1), normal(r, 4, 7, 3))),
+                new GradcheckCase("slice", "[5,6] axis 0 [-3,5)", r -> Problem.of(t -> Slice.apply(t[0], 0, -3, 5), normal(r, 5, 6))),
+                new GradcheckCase("slice", "[3,8] last axis, overlapping halves", r -> Problem.of(t -> Slice.apply(t[0], -1, 0, 5)
+                        .mul(Slice.apply(t[0], -1, 3, 8)), normal(r, 3, 8))),
+                new GradcheckCase("concat", "axis 1 of [2,3,4],[2,1,4],[2,5,4]", r -> Problem.of(t -> Concat.apply(List.of(t[0], t[1], t[2]), 1),
+                        normal(r, 2, 3, 4), normal(r, 2, 1, 4), normal(r, 2, 5, 4))),
+                new GradcheckCase("concat", "axis -1, one input twice", r -> Problem.of(t -> Concat.apply(List.of(t[0], t[1], t[0]), -1),
+                        normal(r, 3, 2), normal(r, 3, 5))));
     }
 }
