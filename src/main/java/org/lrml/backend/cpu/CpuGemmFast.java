@@ -50,8 +50,8 @@ final class CpuGemmFast {
     /** Which kernel serves float32 products here (printed by {@code lrml info}). */
     static String describe() {
         return VECTOR ? "packed " + CpuGemmVector.describe() + ", KC " + KC
-                : "packed scalar " + MR + "x" + NR + " FMA kernel (Vector API absent: run with --add-modules"
-                + " jdk.incubator.vector for the fast path)";
+                : "packed scalar " + MR + "x" + NR + " FMA kernel (slow: jdk.incubator.vector is not loaded; run"
+                + " java with --add-modules jdk.incubator.vector)";
     }
 
     static boolean vectorActive() {
@@ -59,11 +59,14 @@ final class CpuGemmFast {
     }
 
     static void gemm(GemmSpec s, float[] a, float[] b, float[] c) {
-        gemm(s, a, b, c, VECTOR);
+        gemm(s, a, b, c, VECTOR, true);
     }
 
-    /** As {@link #gemm(GemmSpec, float[], float[], float[])} with the kernel chosen (tests compare both). */
-    static void gemm(GemmSpec s, float[] a, float[] b, float[] c, boolean vector) {
+    /**
+     * As {@link #gemm(GemmSpec, float[], float[], float[])} with the kernel chosen and threads allowed or not
+     * (tests compare the combinations bit for bit).
+     */
+    static void gemm(GemmSpec s, float[] a, float[] b, float[] c, boolean vector, boolean threads) {
         if (vector && !VECTOR) {
             throw new IllegalStateException("gemm: the Vector API kernel is not available in this JVM");
         }
@@ -71,12 +74,12 @@ final class CpuGemmFast {
             return;
         }
         long fmas = (long) s.m() * s.n() * Math.max(1, s.k());
-        if (s.batch() > 1 && fmas * s.batch() >= SERIAL_FMAS && fmas < 64 * SERIAL_FMAS) {
+        if (threads && s.batch() > 1 && fmas * s.batch() >= SERIAL_FMAS && fmas < 64 * SERIAL_FMAS) {
             // Many small products: one per task, each on one thread with its own buffers.
             CpuParallel.forChunks(s.batch(), bt -> one(s, bt, a, b, c, vector, false));
         } else {
             for (int bt = 0; bt < s.batch(); bt++) {
-                one(s, bt, a, b, c, vector, fmas >= SERIAL_FMAS);
+                one(s, bt, a, b, c, vector, threads && fmas >= SERIAL_FMAS);
             }
         }
     }
