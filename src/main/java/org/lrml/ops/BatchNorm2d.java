@@ -1,0 +1,120 @@
+package org.lrml.ops;
+
+import org.lrml.autograd.Autograd;
+import org.lrml.backend.Backend;
+import org.lrml.backend.UnaryOp;
+import org.lrml.tensor.Shape;
+import org.lrml.tensor.Tensor;
+
+/**
+ * Batch normalisation over channels: x (N, C, ...) viewed as (N, C, S), per-channel gamma and beta (C),
+ * M = N S values per channel:
+ * <pre>
+ *   y = gamma[c] (x - mu[c]) / sqrt(var[c] + eps) + beta[c]
+ *   TRAINING:  mu, var = batch mean and biased variance of the channel; running statistics (when given)
+ *              become r_mu = (1 - momentum) r_mu + momentum mu and
+ *              r_var = (1 - momentum) r_var + momentum var M / (M - 1)   (PyTorch: the unbiased variance)
+ *   INFERENCE: mu, var = running statistics
+ *   FROZEN:    the same arithmetic as INFERENCE, for a network that is otherwise training (retrieval
+ *              fine-tuning): statistics are never updated, gamma and beta still receive gradients.
+ * </pre>
+ * <p>Backward with xhat = (x - mu) invStd, invStd = 1 / sqrt(var + eps):
+ * dgamma = sum dy xhat, dbeta = sum dy (over N and S);
+ * TRAINING (mu and var depend on x): dx = gamma invStd (dy - dbeta / M - xhat dgamma / M);
+ * INFERENCE and FROZEN (they are constants): dx = gamma invStd dy.
+ * gamma and beta may be null (no affine part: gamma = 1, beta = 0).
+ */
+public final class BatchNorm2d {
+    /** Where the statistics come from, see the class comment. */
+    public enum Mode {
+        TRAINING,
+        INFERENCE,
+        FROZEN
+    }
+
+    private BatchNorm2d() {
+    }
+
+    public static Tensor apply(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Mode mode,
+                               double momentum, double eps) {
+        Backend be = Kernels.sameBackend("batchNorm2d", x, gamma, beta, runningMean, runningVar);
+        int[] xs = x.shape();
+        if (xs.length < 2) {
+            throw new IllegalArgumentException("batchNorm2d: x must be (N, C, ...), got " + Shape.str(xs));
+        }
+        int n = xs[0];
+        int c = xs[1];
+        int s = n * c == 0 ? 0 : Math.toIntExact(x.numel() / ((long) n * c));
+        long m = (long) n * s;
+        for (Tensor t : new Tensor[]{gamma, beta, runningMean, runningVar}) {
+            if (t != null && (t.rank() != 1 || t.size(0) != c)) {
+                throw new IllegalArgumentException("batchNorm2d: gamma, beta and running statistics must be (" + c
+                        + ") for x " + Shape.str(xs) + ", got " + Shape.str(t.shape()));
+            }
+        }
+        if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("batchNorm2d: need eps > 0 and 0 <= momentum <= 1, got eps " + eps
+                    + ", momentum " + momentum);
+        }
+        Tensor mean;
+        Tensor var;
+        if (mode == Mode.TRAINING) {
+            if (m < 2) {
+                throw new IllegalArgumentException("batchNorm2d: training mode needs more than one value per channel"
+                        + " (x " + Shape.str(xs) + "); use a larger batch, or INFERENCE/FROZEN mode");
+            }
+            mean = Tensor.empty(be, x.dtype(), c);
+            var = Tensor.empty(be, x.dtype(), c);
+            be.batchNormStats(x.storage(), n, c, s, mean.storage(), var.storage());
+            if (runningMean != null && runningVar != null) {
+                be.unary(UnaryOp.AFFINE, runningMean.storage(), runningMean.storage(), 1 - momentum, 0);
+                be.axpy(momentum, mean.storage(), runningMean.storage());
+                be.unary(UnaryOp.AFFINE, runningVar.storage(), runningVar.storage(), 1 - momentum, 0);
+                be.axpy(momentum * m / (m - 1), var.storage(), runningVar.storage());
+            }
+        } else {
+            if (runningMean == null || runningVar == null) {
+                throw new IllegalArgumentException("batchNorm2d: " + mode + " mode reads the running statistics,"
+                        + " but none were given");
+            }
+            mean = runningMean.detach();
+            var = runningVar.detach();
+        }
+        Tensor invStd = Kernels.unary("batchNorm2d", UnaryOp.AFFINE, var, 1, eps);
+        be.unary(UnaryOp.SQRT, invStd.storage(), invStd.storage(), 0, 0);
+        be.unary(UnaryOp.RECIPROCAL, invStd.storage(), invStd.storage(), 0, 0);
+        Tensor g = gamma == null ? Tensor.ones(be, x.dtype(), c) : gamma.detach();
+        // y = x scale + shift with scale = gamma invStd, shift = beta - mu scale.
+        Tensor scale = Kernels.binary("batchNorm2d", org.lrml.backend.BinaryOp.MUL, g, invStd);
+        Tensor shift = Kernels.binary("batchNorm2d", org.lrml.backend.BinaryOp.MUL, mean, scale);
+        be.unary(UnaryOp.NEG, shift.storage(), shift.storage(), 0, 0);
+        if (beta != null) {
+            be.axpy(1.0, beta.storage(), shift.storage());
+        }
+        Tensor y = Tensor.empty(be, x.dtype(), xs);
+        be.channelAffine(x.storage(), n, c, s, scale.storage(), shift.storage(), y.storage());
+        boolean training = mode == Mode.TRAINING;
+        return Autograd.record("batchNorm2d", y, (dy, needs) -> {
+            Tensor sumDy = null;
+            Tensor sumDyXhat = null;
+            if (training || needs[1] || needs[2]) {
+                sumDy = Tensor.empty(be, x.dtype(), c);
+                sumDyXhat = Tensor.empty(be, x.dtype(), c);
+                be.batchNormBackwardReduce(dy.storage(), x.storage(), mean.storage(), invStd.storage(), n, c, s,
+                        sumDy.storage(), sumDyXhat.storage());
+            }
+            Tensor dx = null;
+            if (needs[0]) {
+                dx = Tensor.empty(be, x.dtype(), xs);
+                if (training) {
+                    be.batchNormBackwardInput(dy.storage(), x.storage(), mean.storage(), invStd.storage(),
+                            g.storage(), sumDy.storage(), sumDyXhat.storage(), n, c, s, dx.storage());
+                } else {
+                    Tensor zeros = Tensor.zeros(be, x.dtype(), c);
+                    be.channelAffine(dy.storage(), n, c, s, scale.storage(), zeros.storage(), dx.storage());
+                }
+            }
+            return new Tensor[]{dx, needs[1] ? sumDyXhat : null, needs[2] ? sumDy : null};
+        }, x, gamma, beta);
+    }
+}
