@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 GradcheckCommand.class,
+                EvalCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
