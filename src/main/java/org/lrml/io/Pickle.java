@@ -20,7 +20,8 @@ import java.util.Map;
  * A small reader of Python pickles (protocols 0 to 5), enough for data files such as the revisited
  * Oxford/Paris ground truth: dicts, lists, tuples, str, bytes, int, float, None, booleans, the memo,
  * frames, and numpy arrays of integers or floats as numpy pickles them ({@code _reconstruct} of
- * {@code numpy.ndarray}, a {@code numpy.dtype}, and BUILD with the array state), plus numpy scalars.
+ * {@code numpy.ndarray}, a {@code numpy.dtype}, and BUILD with the array state, or protocol 5's
+ * {@code _frombuffer}), plus numpy scalars.
  * It never runs Python code: any other global or opcode is an {@link IOException} naming the file, the
  * byte offset and what was found.
  *
@@ -340,6 +341,19 @@ public final class Pickle {
                     }
                     return new PendingArray();
                 }
+                case "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer" -> {
+                    // Protocol 5: numpy passes (buffer, dtype, shape, order) instead of BUILD state.
+                    if (a.size() != 4 || !(a.get(0) instanceof byte[] raw) || !(a.get(1) instanceof Dtype dt)
+                            || !(a.get(2) instanceof List<?> shapeList) || !(a.get(3) instanceof String order)) {
+                        throw error(q + " with arguments other than (buffer, dtype, shape, order)");
+                    }
+                    if (!order.equals("C")) {
+                        throw error("Fortran-ordered numpy arrays are not supported; pickle np.ascontiguousarray(a)");
+                    }
+                    PendingArray pa = new PendingArray();
+                    pa.value = array(dt, shape(shapeList), raw);
+                    return pa;
+                }
                 case "numpy.dtype" -> {
                     if (a.isEmpty() || !(a.get(0) instanceof String code)) {
                         throw error("numpy.dtype called without a type code");
@@ -405,17 +419,21 @@ public final class Pickle {
                     throw error("numpy array of dtype '" + dt.code + "' stored as " + typeName(s.get(4))
                             + " (object arrays are not supported; use int or float arrays)");
                 }
-                int[] shape = new int[shapeList.size()];
-                for (int i = 0; i < shape.length; i++) {
-                    if (!(shapeList.get(i) instanceof Long n) || n < 0 || n > Integer.MAX_VALUE) {
-                        throw error("bad numpy shape " + shapeList);
-                    }
-                    shape[i] = (int) (long) n;
-                }
-                pa.value = array(dt, shape, raw);
+                pa.value = array(dt, shape(shapeList), raw);
                 return;
             }
             throw error("BUILD of a " + typeName(target) + " (objects with state are not supported)");
+        }
+
+        private int[] shape(List<?> shapeList) throws IOException {
+            int[] shape = new int[shapeList.size()];
+            for (int i = 0; i < shape.length; i++) {
+                if (!(shapeList.get(i) instanceof Long n) || n < 0 || n > Integer.MAX_VALUE) {
+                    throw error("bad numpy shape " + shapeList);
+                }
+                shape[i] = (int) (long) n;
+            }
+            return shape;
         }
 
         private NpyArray array(Dtype dt, int[] shape, byte[] raw) throws IOException {
