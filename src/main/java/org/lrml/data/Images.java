@@ -112,10 +112,10 @@ public final class Images {
         Raster raster = img.getRaster();
         boolean gray = raster.getNumBands() == 1 && cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY;
         if (gray) {
-            float scale = 1f / ((1 << cm.getComponentSize(0)) - 1);
+            float max = (1 << cm.getComponentSize(0)) - 1;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    float v = raster.getSample(x, y, 0) * scale;
+                    float v = raster.getSample(x, y, 0) / max;
                     for (int c = 0; c < channels; c++) {
                         out[c * plane + y * w + x] = v;
                     }
