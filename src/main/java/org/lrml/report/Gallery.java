@@ -83,6 +83,7 @@ public final class Gallery {
                 Row row = rows.get(r);
                 int y = header + r * rowH;
                 drawCell(g, row.query(), PAD, y, Color.BLACK);
+                g.setColor(Color.BLACK);
                 g.setFont(small);
                 drawCentered(g, row.caption(), PAD, y + THUMB + 2 * FRAME + 14, THUMB + 2 * FRAME);
                 drawCentered(g, "query", PAD, y + THUMB + 2 * FRAME + 28, THUMB + 2 * FRAME);
