@@ -33,7 +33,7 @@ public final class FashionProtocols {
             throw new IllegalArgumentException(UNSEEN + ": " + testDesc.length + " descriptor values for "
                     + testLabels.length + " labels of dimension " + d);
         }
-        int[] keep = Arrays.stream(indicesWithLabels(testLabels, FashionMnist.UNSEEN_LABELS)).toArray();
+        int[] keep = indicesWithLabels(testLabels, FashionMnist.UNSEEN_LABELS);
         if (keep.length == 0) {
             throw new IllegalArgumentException(UNSEEN + ": no test image has a label in "
                     + Arrays.toString(FashionMnist.UNSEEN_LABELS));
@@ -49,7 +49,7 @@ public final class FashionProtocols {
 
     /** Positions of the labels that are in keep, in order. */
     public static int[] indicesWithLabels(int[] labels, int[] keep) {
-        return Arrays.stream(java.util.stream.IntStream.range(0, labels.length).toArray())
+        return java.util.stream.IntStream.range(0, labels.length)
                 .filter(i -> Arrays.stream(keep).anyMatch(k -> k == labels[i])).toArray();
     }
 

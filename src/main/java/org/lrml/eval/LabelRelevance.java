@@ -41,11 +41,10 @@ public final class LabelRelevance implements Relevance {
             rel[i] = pos ? POSITIVE : NEGATIVE;
             npos += pos ? 1 : 0;
         }
-        if (excludeSelf && rel[query] == POSITIVE) {
+        if (excludeSelf) {
+            // The query's own item carries its label, so it was counted as a positive above.
             rel[query] = JUNK;
             npos--;
-        } else if (excludeSelf) {
-            rel[query] = JUNK;
         }
         return npos;
     }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.lrml.data.FashionMnist;
 import org.lrml.data.ImageFolder;
 import org.lrml.data.LabeledImages;
+import org.lrml.data.Normalization;
 
 /**
  * The evaluation protocols by name, and where each finds its data under a data set folder:
@@ -89,11 +90,15 @@ public final class Protocols {
                                        BenchmarkEval.Listener listener) throws IOException {
         if (p.isFashionMnist()) {
             Path dir = dataset == null ? FashionMnist.DEFAULT_DIR : dataset;
-            LabeledImages test = FashionMnist.load(dir, FashionMnist.Split.TEST, extractor.prep().normalization());
+            // Stored as the extractor wants them when it takes grayscale; otherwise in [0, 1] and converted
+            // per batch (FashionProtocols prepares images whose channels or statistics differ).
+            Normalization stored = extractor.prep().channels() == 1 ? extractor.prep().normalization()
+                    : Normalization.NONE;
+            LabeledImages test = FashionMnist.load(dir, FashionMnist.Split.TEST, stored);
             if (p == Protocol.UNSEEN) {
                 return List.of(FashionProtocols.unseen(test, extractor));
             }
-            LabeledImages train = FashionMnist.load(dir, FashionMnist.Split.TRAIN, extractor.prep().normalization());
+            LabeledImages train = FashionMnist.load(dir, FashionMnist.Split.TRAIN, stored);
             return List.of(FashionProtocols.seen(train, test, extractor));
         }
         if (dataset == null) {
