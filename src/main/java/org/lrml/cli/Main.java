@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 GradcheckCommand.class,
+                LossGradCommand.class,
+                RankCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

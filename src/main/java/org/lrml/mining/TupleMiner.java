@@ -1,0 +1,254 @@
+package org.lrml.mining;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.lrml.autograd.NoGrad;
+import org.lrml.backend.LabelRule;
+import org.lrml.backend.RankResult;
+import org.lrml.loss.Tuples;
+import org.lrml.ops.IndexSelect;
+import org.lrml.ops.Kernels;
+import org.lrml.tensor.Shape;
+import org.lrml.tensor.Tensor;
+import org.lrml.util.Rng;
+
+/**
+ * Tuple mining (spec section 2): given descriptors of Q queries and of a pool of P training images (computed
+ * by the current network in inference mode), their global training indices, the labels of the whole training
+ * set and a seeded stream, builds tuples (q, p, n_1..n_K) of global training indices.
+ *
+ * <ul>
+ *   <li>Negatives, {@link NegativeMode#HARDEST}: the K most similar pool images whose label differs from the
+ *       query's, at most one per label. The walk goes down the query's top-k' list (k' = K x
+ *       {@code candidatesPerNegative}, different-label mask), skipping labels already used; if the list ends
+ *       before K negatives are found while more columns exist, it asks again with k' x 4, until the pool is
+ *       exhausted. Asking again from the start is exact: a longer list begins with the shorter one.</li>
+ *   <li>Negatives, {@link NegativeMode#BOTTOM}: the K least similar pool images whose label differs from the
+ *       query's (the bottom-K list; labels may repeat, as in the abstract's "bottom five").</li>
+ *   <li>Positive, {@link PositiveMode#RANDOM}: an image of the query's label drawn uniformly from the whole
+ *       training set, never the query itself.</li>
+ *   <li>Positive, {@link PositiveMode#HARDEST}: the least similar pool image of the query's label whose global
+ *       index differs from the query's.</li>
+ * </ul>
+ * A query is skipped (no tuple) when it has fewer than K eligible negatives (counted in
+ * {@link Mined#skippedFewNegatives}; with HARDEST, fewer than K distinct other labels in the pool), or, having
+ * enough negatives, no positive (counted in {@link Mined#skippedNoPositive}: its label has no other image in
+ * the training set, or, in HARDEST mode, in the pool). Tuples come in query order; the stream is used once per
+ * non-skipped query in RANDOM mode, in that order, so a seed fixes the result.
+ */
+public final class TupleMiner {
+    private TupleMiner() {
+    }
+
+    /** How negatives are chosen. */
+    public enum NegativeMode { HARDEST, BOTTOM }
+
+    /** How the positive is chosen. */
+    public enum PositiveMode { RANDOM, HARDEST }
+
+    /**
+     * @param negatives             K, negatives per tuple (>= 1)
+     * @param candidatesPerNegative HARDEST walks first ask for K times this many candidates (>= 1)
+     */
+    public record Config(int negatives, NegativeMode negativeMode, PositiveMode positiveMode, int candidatesPerNegative) {
+        public Config {
+            if (negatives < 1 || candidatesPerNegative < 1 || negativeMode == null || positiveMode == null) {
+                throw new IllegalArgumentException("tuple miner: need K >= 1, candidatesPerNegative >= 1 and both modes, got "
+                        + negatives + ", " + candidatesPerNegative + ", " + negativeMode + ", " + positiveMode);
+            }
+        }
+
+        /** K = 5, hardest negatives, random positives, 4 candidates per negative. */
+        public static Config defaults() {
+            return new Config(5, NegativeMode.HARDEST, PositiveMode.RANDOM, 4);
+        }
+    }
+
+    /**
+     * @param tuples              M x (2+K) global training indices
+     * @param queryRows           for each tuple, the row of its query in the query descriptors
+     * @param skippedFewNegatives queries with fewer than K eligible negatives
+     * @param skippedNoPositive   queries with enough negatives but no positive
+     */
+    public record Mined(Tuples tuples, int[] queryRows, int skippedFewNegatives, int skippedNoPositive) {
+    }
+
+    /**
+     * @param queries    Q x D query descriptors
+     * @param queryIndex global training index of each query (length Q)
+     * @param pool       P x D pool descriptors (same backend and dtype)
+     * @param poolIndex  global training index of each pool image (length P)
+     * @param labels     label of every training image, by global index
+     */
+    public static Mined mine(Config cfg, Tensor queries, int[] queryIndex, Tensor pool, int[] poolIndex, int[] labels,
+                             Rng rng) {
+        Kernels.sameBackend("tuple miner", queries, pool);
+        if (queries.rank() != 2 || pool.rank() != 2 || queries.size(1) != pool.size(1)) {
+            throw new IllegalArgumentException("tuple miner: queries (Q x D) and pool (P x D) must be matrices with the"
+                    + " same D, got " + Shape.str(queries.shape()) + " and " + Shape.str(pool.shape()));
+        }
+        int[] qLabels = labelsOf("query", queryIndex, queries.size(0), labels);
+        int[] pLabels = labelsOf("pool", poolIndex, pool.size(0), labels);
+        int k = cfg.negatives();
+        try (NoGrad ng = NoGrad.enter()) {
+            int[][] negatives = cfg.negativeMode() == NegativeMode.HARDEST
+                    ? walk(queries, pool, qLabels, pLabels, LabelRule.DIFFERENT, true, k,
+                    (int) Math.min(Integer.MAX_VALUE, (long) k * cfg.candidatesPerNegative()),
+                    (row, col, got, count) -> !usesLabel(got, count, pLabels[col], pLabels))
+                    : walk(queries, pool, qLabels, pLabels, LabelRule.DIFFERENT, false, k, k, (row, col, got, count) -> true);
+            int[][] hardestPositive = cfg.positiveMode() == PositiveMode.HARDEST
+                    ? walk(queries, pool, qLabels, pLabels, LabelRule.SAME, false, 1, 2,
+                    (row, col, got, count) -> poolIndex[col] != queryIndex[row])
+                    : null;
+            Map<Integer, int[]> byLabel = cfg.positiveMode() == PositiveMode.RANDOM ? groupByLabel(labels) : null;
+
+            List<int[]> rows = new ArrayList<>();
+            List<Integer> queryRows = new ArrayList<>();
+            int fewNegatives = 0;
+            int noPositive = 0;
+            for (int i = 0; i < queries.size(0); i++) {
+                if (negatives[i].length < k) {
+                    fewNegatives++;
+                    continue;
+                }
+                int positive;
+                if (hardestPositive != null) {
+                    positive = hardestPositive[i].length == 0 ? -1 : poolIndex[hardestPositive[i][0]];
+                } else {
+                    positive = randomOther(byLabel.get(qLabels[i]), queryIndex[i], rng);
+                }
+                if (positive < 0) {
+                    noPositive++;
+                    continue;
+                }
+                int[] row = new int[2 + k];
+                row[0] = queryIndex[i];
+                row[1] = positive;
+                for (int j = 0; j < k; j++) {
+                    row[2 + j] = poolIndex[negatives[i][j]];
+                }
+                rows.add(row);
+                queryRows.add(i);
+            }
+            int[] table = new int[rows.size() * (2 + k)];
+            for (int t = 0; t < rows.size(); t++) {
+                System.arraycopy(rows.get(t), 0, table, t * (2 + k), 2 + k);
+            }
+            return new Mined(Tuples.of(table, rows.size(), k), queryRows.stream().mapToInt(Integer::intValue).toArray(),
+                    fewNegatives, noPositive);
+        }
+    }
+
+    /** Decides whether the walk of query row {@code row} takes pool column {@code col}, given its picks so far. */
+    @FunctionalInterface
+    private interface Accept {
+        boolean test(int row, int col, int[] picked, int count);
+    }
+
+    /**
+     * For each query, up to {@code want} pool columns taken in ranking order (top or bottom under the label
+     * rule) that the acceptor takes; rows whose list ran out while more columns exist are asked again with four
+     * times as many candidates. Rows that end with fewer than want columns had no more eligible columns.
+     */
+    private static int[][] walk(Tensor queries, Tensor pool, int[] qLabels, int[] pLabels, LabelRule rule,
+                                boolean largest, int want, int firstK, Accept accept) {
+        int nq = queries.size(0);
+        int cols = pool.size(0);
+        int[][] picked = new int[nq][];
+        int[] pending = new int[nq];
+        for (int i = 0; i < nq; i++) {
+            pending[i] = i;
+        }
+        int kk = Math.max(1, Math.min(firstK, cols));
+        while (pending.length > 0) {
+            Tensor q = pending.length == nq ? queries : IndexSelect.apply(queries, pending);
+            int[] rowLabels = new int[pending.length];
+            for (int i = 0; i < pending.length; i++) {
+                rowLabels[i] = qLabels[pending[i]];
+            }
+            Ranking ranking = largest ? Ranking.top(kk) : Ranking.bottom(kk);
+            RankResult rr = ranking.labels(rowLabels, pLabels, rule).similarity(q, pool);
+            List<Integer> again = new ArrayList<>();
+            for (int i = 0; i < pending.length; i++) {
+                int row = pending[i];
+                int[] got = new int[want];
+                int count = 0;
+                boolean exhausted = kk >= cols;
+                for (int s = 0; s < kk && count < want; s++) {
+                    long col = rr.index(i, s);
+                    if (col < 0) {
+                        exhausted = true;
+                        break;
+                    }
+                    if (accept.test(row, (int) col, got, count)) {
+                        got[count++] = (int) col;
+                    }
+                }
+                if (count < want && !exhausted) {
+                    again.add(row);
+                } else {
+                    picked[row] = count == want ? got : Arrays.copyOf(got, count);
+                }
+            }
+            pending = again.stream().mapToInt(Integer::intValue).toArray();
+            kk = (int) Math.min(cols, kk * 4L);
+        }
+        return picked;
+    }
+
+    private static boolean usesLabel(int[] picked, int count, int label, int[] pLabels) {
+        for (int i = 0; i < count; i++) {
+            if (pLabels[picked[i]] == label) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A uniform draw from the sorted members of a label other than self, or -1 when self is the only one. */
+    private static int randomOther(int[] members, int self, Rng rng) {
+        int pos = Arrays.binarySearch(members, self);
+        int others = members.length - (pos >= 0 ? 1 : 0);
+        if (others == 0) {
+            return -1;
+        }
+        int r = rng.nextInt(others);
+        return pos >= 0 && r >= pos ? members[r + 1] : members[r];
+    }
+
+    private static Map<Integer, int[]> groupByLabel(int[] labels) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (int l : labels) {
+            counts.merge(l, 1, Integer::sum);
+        }
+        Map<Integer, int[]> members = new HashMap<>();
+        Map<Integer, Integer> fill = new HashMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            int l = labels[i];
+            int[] arr = members.computeIfAbsent(l, key -> new int[counts.get(key)]);
+            int at = fill.merge(l, 1, Integer::sum) - 1;
+            arr[at] = i;
+        }
+        return members;
+    }
+
+    private static int[] labelsOf(String what, int[] index, int rows, int[] labels) {
+        if (index.length != rows) {
+            throw new IllegalArgumentException("tuple miner: " + index.length + " " + what + " indices for " + rows
+                    + " " + what + " descriptors");
+        }
+        int[] out = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            if (index[i] < 0 || index[i] >= labels.length) {
+                throw new IllegalArgumentException("tuple miner: " + what + " row " + i + " has global index " + index[i]
+                        + ", outside the " + labels.length + " labelled training images");
+            }
+            out[i] = labels[index[i]];
+        }
+        return out;
+    }
+}
