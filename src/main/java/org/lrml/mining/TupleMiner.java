@@ -23,7 +23,8 @@ import org.lrml.util.Rng;
  *
  * <ul>
  *   <li>Negatives, {@link NegativeMode#HARDEST}: the K most similar pool images whose label differs from the
- *       query's, at most one per label. The walk goes down the query's top-k' list (k' = K x
+ *       query's, at most one per label (when the pool has fewer than K labels other than the query's, the
+ *       remaining slots take the next most similar other-label images, so labels repeat only then). The walk goes down the query's top-k' list (k' = K x
  *       {@code candidatesPerNegative}, different-label mask), skipping labels already used; if the list ends
  *       before K negatives are found while more columns exist, it asks again with k' x 4, until the pool is
  *       exhausted. Asking again from the start is exact: a longer list begins with the shorter one.</li>
@@ -35,7 +36,7 @@ import org.lrml.util.Rng;
  *       index differs from the query's.</li>
  * </ul>
  * A query is skipped (no tuple) when it has fewer than K eligible negatives (counted in
- * {@link Mined#skippedFewNegatives}; with HARDEST, fewer than K distinct other labels in the pool), or, having
+ * {@link Mined#skippedFewNegatives}: fewer than K pool images of other labels), or, having
  * enough negatives, no positive (counted in {@link Mined#skippedNoPositive}: its label has no other image in
  * the training set, or, in HARDEST mode, in the pool). Tuples come in query order; the stream is used once per
  * non-skipped query in RANDOM mode, in that order, so a seed fixes the result.
@@ -96,12 +97,11 @@ public final class TupleMiner {
         int k = cfg.negatives();
         try (NoGrad ng = NoGrad.enter()) {
             int[][] negatives = cfg.negativeMode() == NegativeMode.HARDEST
-                    ? walk(queries, pool, qLabels, pLabels, LabelRule.DIFFERENT, true, k,
-                    (int) Math.min(Integer.MAX_VALUE, (long) k * cfg.candidatesPerNegative()),
-                    (row, col, got, count) -> !usesLabel(got, count, pLabels[col], pLabels))
-                    : walk(queries, pool, qLabels, pLabels, LabelRule.DIFFERENT, false, k, k, (row, col, got, count) -> true);
+                    ? hardestNegatives(queries, pool, qLabels, pLabels, k, cfg.candidatesPerNegative())
+                    : walk(queries, pool, qLabels, pLabels, LabelRule.DIFFERENT, false, uniform(qLabels.length, k), k,
+                    (row, col, got, count) -> true);
             int[][] hardestPositive = cfg.positiveMode() == PositiveMode.HARDEST
-                    ? walk(queries, pool, qLabels, pLabels, LabelRule.SAME, false, 1, 2,
+                    ? walk(queries, pool, qLabels, pLabels, LabelRule.SAME, false, uniform(qLabels.length, 1), 2,
                     (row, col, got, count) -> poolIndex[col] != queryIndex[row])
                     : null;
             Map<Integer, int[]> byLabel = cfg.positiveMode() == PositiveMode.RANDOM ? groupByLabel(labels) : null;
@@ -155,16 +155,24 @@ public final class TupleMiner {
      * times as many candidates. Rows that end with fewer than want columns had no more eligible columns.
      */
     private static int[][] walk(Tensor queries, Tensor pool, int[] qLabels, int[] pLabels, LabelRule rule,
-                                boolean largest, int want, int firstK, Accept accept) {
+                                boolean largest, int[] want, int firstK, Accept accept) {
         int nq = queries.size(0);
         int cols = pool.size(0);
         int[][] picked = new int[nq][];
-        int[] pending = new int[nq];
+        List<Integer> first = new ArrayList<>();
         for (int i = 0; i < nq; i++) {
-            pending[i] = i;
+            if (want[i] > 0) {
+                first.add(i);
+            } else {
+                picked[i] = new int[0];
+            }
         }
+        int[] pending = first.stream().mapToInt(Integer::intValue).toArray();
         int kk = Math.max(1, Math.min(firstK, cols));
-        while (pending.length > 0) {
+        while (true) {
+            if (pending.length == 0) {
+                break;
+            }
             Tensor q = pending.length == nq ? queries : IndexSelect.apply(queries, pending);
             int[] rowLabels = new int[pending.length];
             for (int i = 0; i < pending.length; i++) {
@@ -175,10 +183,10 @@ public final class TupleMiner {
             List<Integer> again = new ArrayList<>();
             for (int i = 0; i < pending.length; i++) {
                 int row = pending[i];
-                int[] got = new int[want];
+                int[] got = new int[want[row]];
                 int count = 0;
                 boolean exhausted = kk >= cols;
-                for (int s = 0; s < kk && count < want; s++) {
+                for (int s = 0; s < kk && count < want[row]; s++) {
                     long col = rr.index(i, s);
                     if (col < 0) {
                         exhausted = true;
@@ -188,16 +196,71 @@ public final class TupleMiner {
                         got[count++] = (int) col;
                     }
                 }
-                if (count < want && !exhausted) {
+                if (count < want[row] && !exhausted) {
                     again.add(row);
                 } else {
-                    picked[row] = count == want ? got : Arrays.copyOf(got, count);
+                    picked[row] = count == want[row] ? got : Arrays.copyOf(got, count);
                 }
             }
             pending = again.stream().mapToInt(Integer::intValue).toArray();
             kk = (int) Math.min(cols, kk * 4L);
         }
         return picked;
+    }
+
+    /**
+     * HARDEST negatives: the walk takes at most one image per label, as many as the pool has other labels
+     * (up to K). When the pool holds fewer than K labels other than the query's (e.g. the "unseen" protocol
+     * trains on 5 labels, so only 4 differ from a query's), the remaining slots take the most similar
+     * other-label images not taken yet, so labels repeat only when they must.
+     */
+    private static int[][] hardestNegatives(Tensor queries, Tensor pool, int[] qLabels, int[] pLabels, int k,
+                                            int candidatesPerNegative) {
+        java.util.Set<Integer> poolLabels = new java.util.HashSet<>();
+        for (int l : pLabels) {
+            poolLabels.add(l);
+        }
+        int[] distinct = new int[qLabels.length];
+        for (int i = 0; i < qLabels.length; i++) {
+            distinct[i] = Math.min(k, poolLabels.size() - (poolLabels.contains(qLabels[i]) ? 1 : 0));
+        }
+        int[][] picked = walk(queries, pool, qLabels, pLabels, LabelRule.DIFFERENT, true, distinct,
+                (int) Math.min(Integer.MAX_VALUE, (long) k * candidatesPerNegative),
+                (row, col, got, count) -> !usesLabel(got, count, pLabels[col], pLabels));
+        int[] more = new int[qLabels.length];
+        boolean any = false;
+        for (int i = 0; i < qLabels.length; i++) {
+            more[i] = picked[i].length == distinct[i] ? k - picked[i].length : 0;
+            any |= more[i] > 0;
+        }
+        if (!any) {
+            return picked;
+        }
+        int[][] extra = walk(queries, pool, qLabels, pLabels, LabelRule.DIFFERENT, true, more, k,
+                (row, col, got, count) -> !contains(picked[row], col));
+        for (int i = 0; i < qLabels.length; i++) {
+            if (extra[i].length > 0) {
+                int[] all = Arrays.copyOf(picked[i], picked[i].length + extra[i].length);
+                System.arraycopy(extra[i], 0, all, picked[i].length, extra[i].length);
+                picked[i] = all;
+            }
+        }
+        return picked;
+    }
+
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] uniform(int n, int value) {
+        int[] a = new int[n];
+        Arrays.fill(a, value);
+        return a;
     }
 
     private static boolean usesLabel(int[] picked, int count, int label, int[] pLabels) {

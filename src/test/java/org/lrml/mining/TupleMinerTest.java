@@ -82,9 +82,17 @@ class TupleMinerTest {
             List<Integer> negs = new ArrayList<>();
             Set<Integer> used = new HashSet<>();
             boolean hardest = cfg.negativeMode() == NegativeMode.HARDEST;
-            for (int j : sortedColumns(s, i, cols, hardest)) {
+            List<Integer> sorted = sortedColumns(s, i, cols, hardest);
+            for (int j : sorted) {
                 int l = w.labels()[w.poolIndex()[j]];
                 if (l != ql && negs.size() < k && (!hardest || used.add(l))) {
+                    negs.add(w.poolIndex()[j]);
+                }
+            }
+            // Fewer other labels than K: fill with the most similar other-label images not taken yet.
+            for (int j : sorted) {
+                int l = w.labels()[w.poolIndex()[j]];
+                if (hardest && l != ql && negs.size() < k && !negs.contains(w.poolIndex()[j])) {
                     negs.add(w.poolIndex()[j]);
                 }
             }
@@ -214,10 +222,25 @@ class TupleMinerTest {
         assertEquals(2, m.skippedNoPositive());
         assertEquals(0, m.skippedFewNegatives());
         assertArrayEquals(new int[]{1, 2}, m.queryRows());
-        // K = 4 needs four other labels: nobody has them.
-        Mined few = TupleMiner.mine(new Config(4, NegativeMode.HARDEST, PositiveMode.RANDOM, 1), queries, q, all, p, labels,
-                new Rng(1));
-        assertEquals(4, few.skippedFewNegatives());
+        // K = 4 exceeds the three other labels each query sees: one per label first, then the next most
+        // similar other-label images, so the two queries with a positive still get tuples.
+        Mined four = TupleMiner.mine(new Config(4, NegativeMode.HARDEST, PositiveMode.RANDOM, 1), queries, q, all, p,
+                labels, new Rng(1));
+        assertEquals(0, four.skippedFewNegatives());
+        assertEquals(2, four.tuples().m());
+        for (int t = 0; t < four.tuples().m(); t++) {
+            Set<Integer> negLabels = new HashSet<>();
+            for (int j = 0; j < 4; j++) {
+                assertNotEquals(labels[four.tuples().query(t)], labels[four.tuples().negative(t, j)]);
+                negLabels.add(labels[four.tuples().negative(t, j)]);
+            }
+            assertEquals(3, negLabels.size(), "every other label is used before one repeats");
+        }
+        // K = 12: queries 1 (5 other-label images) and 10 (11) have too few negatives.
+        Mined few = TupleMiner.mine(new Config(12, NegativeMode.HARDEST, PositiveMode.RANDOM, 1), queries, q, all, p,
+                labels, new Rng(1));
+        assertEquals(2, few.skippedFewNegatives());
+        assertEquals(2, few.skippedNoPositive());
         assertEquals(0, few.tuples().m());
     }
 
