@@ -44,6 +44,35 @@ class PoolBatchNormTest {
     }
 
     @Test
+    void maxPoolBranchFreeFloat32AgreesWithTheFloat64SpecificationOnTiesZerosAndNan() {
+        // Values drawn from {-1, -0, +0, 1, NaN}: many ties, both zeros, NaNs; overlapping padded windows.
+        float[] pool = {-1f, -0f, 0f, 1f, Float.NaN};
+        int[] shape = {3, 5, 9, 8};
+        float[] v = new float[3 * 5 * 9 * 8];
+        org.lrml.util.Rng r = new org.lrml.util.Rng(4);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = pool[r.nextInt(pool.length)];
+        }
+        Tensor x32 = Tensor.of(Backends.cpu(), v, shape).requiresGrad(true);
+        Tensor x64 = x32.detach().to(DType.F64).requiresGrad(true);
+        Tensor y32 = MaxPool2d.apply(x32, 3, 2, 1);
+        Tensor y64 = MaxPool2d.apply(x64, 3, 2, 1);
+        double[] a = y32.toDoubleArray();
+        double[] b = y64.toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Double.doubleToLongBits(b[i]), Double.doubleToLongBits(a[i]), "window " + i
+                    + ": float32 " + a[i] + ", float64 " + b[i]);
+        }
+        double[] dy = new double[a.length];
+        for (int i = 0; i < dy.length; i++) {
+            dy[i] = i + 1; // distinct integers: any misrouted gradient changes a sum exactly
+        }
+        y32.backward(Tensor.fromDoubles(Backends.cpu(), DType.F32, dy, y32.shape()));
+        y64.backward(Tensor.of(Backends.cpu(), dy, y64.shape()));
+        assertArrayEquals(x64.grad().toDoubleArray(), x32.grad().toDoubleArray());
+    }
+
+    @Test
     void avgPoolDivisorCountsPaddingOnlyWhenAsked() {
         double[] v = {1, 2, 3, 4};
         Tensor with = AvgPool2d.apply(Tensor.of(Backends.cpu(), v, 1, 1, 2, 2), new int[]{2, 2}, new int[]{2, 2},

@@ -77,15 +77,19 @@ final class CpuElementwise {
                 }
             }
             case RELU -> {
+                // Math.max(v, 0) is the specification's value (NaN stays NaN, -0 becomes +0) without a branch
+                // that random signs would mispredict; the JIT vectorises it.
                 for (int i = from; i < to; i++) {
-                    float v = x[i];
-                    y[i] = v > 0f ? v : (v == v ? 0f : v);
+                    y[i] = Math.max(x[i], 0f);
                 }
             }
             case GREATER -> {
+                // x > t exactly when d = x - t has bits in [1, 0x7f800000] (positive, not NaN; IEEE subtraction
+                // keeps the sign of x - t): integer arithmetic instead of a mispredicted branch.
                 float t = (float) p0;
                 for (int i = from; i < to; i++) {
-                    y[i] = x[i] > t ? 1f : 0f;
+                    int b = Float.floatToRawIntBits(x[i] - t);
+                    y[i] = 1 - (((0x7f800000 - b) | (b - 1)) >>> 31);
                 }
             }
             case AFFINE -> {

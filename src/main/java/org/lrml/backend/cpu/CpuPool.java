@@ -8,8 +8,9 @@ import org.lrml.backend.PoolGeometry;
  * [oh sH - pH, oh sH - pH + kH) and columns likewise, clipped to the input (padding never wins a max;
  * for averages it counts in the divisor when countIncludePad, the divisor then being kH kW).
  *
- * <p>Max: the first maximum in row-major window order wins (a NaN wins over numbers, the first NaN over
- * later ones); the backward recomputes that arg-max from x and adds dy to it, windows in row-major order.
+ * <p>Max: the first maximum in row-major window order wins, values ordered as {@link Float#compare} orders
+ * them (-0 below +0; NaN above every number, all NaNs equal), which is also the order of Math.max; the
+ * backward recomputes that arg-max from x and adds dy to it, windows in row-major order.
  */
 final class CpuPool {
     /** Elements per parallel chunk, at least one plane. */
@@ -77,8 +78,17 @@ final class CpuPool {
         }
     }
 
-    /** Forward (y != null) writes each window's maximum; backward (dx != null) adds dy at its arg-max. */
+    /**
+     * Forward: y = the window maximum, Math.max's order (-0 below +0, NaN above everything), branch-free.
+     * Backward: dx[arg] += dy with arg the first cell (row-major) holding that maximum, found on integer keys
+     * that sort like {@link Float#compare} without a data-dependent branch (random data would mispredict
+     * about one compare in two, which costs more than the arithmetic).
+     */
     private static void maxPlaneF(PoolGeometry g, float[] x, int xb, float[] y, int yb, float[] dy, float[] dx) {
+        if (g.kh() == 2 && g.kw() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0) {
+            maxPlane2x2F(g, x, xb, y, yb, dy, dx);
+            return;
+        }
         int w = g.w();
         int o = yb;
         for (int oh = 0; oh < g.outH(); oh++) {
@@ -89,28 +99,88 @@ final class CpuPool {
                 int w0 = ow * g.strideW() - g.padW();
                 int ws = Math.max(w0, 0);
                 int we = Math.min(w0 + g.kw(), w);
-                int arg = xb + hs * w + ws;
-                float best = x[arg];
-                for (int ih = hs; ih < he; ih++) {
-                    int row = xb + ih * w;
-                    for (int iw = ws; iw < we; iw++) {
-                        float v = x[row + iw];
-                        if (v > best || (v != v && best == best)) {
-                            best = v;
-                            arg = row + iw;
+                if (y != null) {
+                    float best = Float.NEGATIVE_INFINITY;
+                    for (int ih = hs; ih < he; ih++) {
+                        int row = xb + ih * w;
+                        for (int iw = ws; iw < we; iw++) {
+                            best = Math.max(best, x[row + iw]);
                         }
                     }
-                }
-                if (y != null) {
                     y[o] = best;
                 } else {
+                    int top = Integer.MIN_VALUE;
+                    for (int ih = hs; ih < he; ih++) {
+                        int row = xb + ih * w;
+                        for (int iw = ws; iw < we; iw++) {
+                            top = Math.max(top, key(x[row + iw]));
+                        }
+                    }
+                    // Scan backwards so that the first cell holding the maximum is the last one selected.
+                    int arg = 0;
+                    for (int ih = he - 1; ih >= hs; ih--) {
+                        int row = xb + ih * w;
+                        for (int iw = we - 1; iw >= ws; iw--) {
+                            int diff = key(x[row + iw]) ^ top;
+                            int keep = (diff | -diff) >> 31; // 0 where this cell holds the maximum, else -1
+                            arg = (arg & keep) | ((row + iw) & ~keep);
+                        }
+                    }
                     dx[arg] += dy[o];
                 }
             }
         }
     }
 
-    /** {@link #maxPlaneF} in double. */
+    /**
+     * {@link #maxPlaneF} for the common 2x2 stride-2 unpadded window, unrolled: variable-length window loops
+     * cost several times the arithmetic for windows this small.
+     */
+    private static void maxPlane2x2F(PoolGeometry g, float[] x, int xb, float[] y, int yb, float[] dy, float[] dx) {
+        int w = g.w();
+        int o = yb;
+        for (int oh = 0; oh < g.outH(); oh++) {
+            int r0 = xb + 2 * oh * w;
+            int r1 = r0 + w;
+            if (y != null) {
+                for (int ow = 0; ow < g.outW(); ow++, o++) {
+                    int c = 2 * ow;
+                    y[o] = Math.max(Math.max(x[r0 + c], x[r0 + c + 1]), Math.max(x[r1 + c], x[r1 + c + 1]));
+                }
+                continue;
+            }
+            for (int ow = 0; ow < g.outW(); ow++, o++) {
+                int i0 = r0 + 2 * ow;
+                int i2 = r1 + 2 * ow;
+                int k0 = key(x[i0]);
+                int k1 = key(x[i0 + 1]);
+                int k2 = key(x[i2]);
+                int k3 = key(x[i2 + 1]);
+                int top = Math.max(Math.max(k0, k1), Math.max(k2, k3));
+                int arg = i2 + 1;
+                int diff = k2 ^ top;
+                int keep = (diff | -diff) >> 31;
+                arg = (arg & keep) | (i2 & ~keep);
+                diff = k1 ^ top;
+                keep = (diff | -diff) >> 31;
+                arg = (arg & keep) | ((i0 + 1) & ~keep);
+                diff = k0 ^ top;
+                keep = (diff | -diff) >> 31;
+                arg = (arg & keep) | (i0 & ~keep);
+                dx[arg] += dy[o];
+            }
+        }
+    }
+
+    /** An int that orders like {@link Float#compare}: -0 below +0, every NaN equal and above +infinity. */
+    static int key(float v) {
+        int b = Float.floatToRawIntBits(v);
+        int k = b ^ ((b >> 31) & 0x7fffffff);
+        int nan = (0x7f800000 - (b & 0x7fffffff)) >> 31; // -1 for NaN, else 0
+        return (k & ~nan) | (Integer.MAX_VALUE & nan);
+    }
+
+    /** The specification of {@link #maxPlaneF}: first maximum in {@link Double#compare} order, plain loops. */
     private static void maxPlaneD(PoolGeometry g, double[] x, int xb, double[] y, int yb, double[] dy, double[] dx) {
         int w = g.w();
         int o = yb;
@@ -127,9 +197,8 @@ final class CpuPool {
                 for (int ih = hs; ih < he; ih++) {
                     int row = xb + ih * w;
                     for (int iw = ws; iw < we; iw++) {
-                        double v = x[row + iw];
-                        if (v > best || (v != v && best == best)) {
-                            best = v;
+                        if (Double.compare(x[row + iw], best) > 0) {
+                            best = x[row + iw];
                             arg = row + iw;
                         }
                     }
