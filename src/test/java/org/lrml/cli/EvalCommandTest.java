@@ -42,8 +42,12 @@ class EvalCommandTest {
     }
 
     @Test
-    void leaveOneOutWithoutADatabase(@TempDir Path out) throws IOException {
-        CliTest.run(0, "eval", "--query-descriptors", GOLDEN.resolve("db.npy").toString(), "--query-labels",
+    void leaveOneOutWithoutADatabaseFromFloat64(@TempDir Path out) throws IOException {
+        // The same descriptors as float64 (exact: they are multiples of 1/2).
+        Path f64 = out.resolve("db64.npy");
+        NpyArray db = Npy.read(GOLDEN.resolve("db.npy"));
+        Npy.write(f64, NpyArray.of(db.toDoubles(), db.shape()));
+        CliTest.run(0, "eval", "--query-descriptors", f64.toString(), "--query-labels",
                 GOLDEN.resolve("db_labels.npy").toString(), "--exclude-self", "--out", out.toString());
         Map<String, Object> m = MetricsJson.read(out.resolve("metrics.json"));
         @SuppressWarnings("unchecked")
