@@ -73,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "seen, unseen (Fashion-MNIST), oxford5k, paris6k, roxford5k, rparis6k or holidays.")
     String protocol;
 
-    @Option(names = "--dataset", paramLabel = "DIR",
+    @Option(names = {"--dataset", "--data"}, paramLabel = "DIR",
             description = "The protocol's data set folder (default for seen/unseen: /usr/share/datasets/fashion-mnist).")
     Path dataset;
 
@@ -139,7 +139,11 @@ final class EvalCommand implements Callable<Integer> {
                     + " queries and " + x.rows + " database items");
         }
         String name = excludeSelf ? "descriptors (leave-one-out)" : "descriptors";
-        return DescriptorEval.evaluate(name, q.values, x.values, ql, xl, q.cols, excludeSelf);
+        ProgressBar bar = new ProgressBar("rank", q.rows);
+        EvalResult r = DescriptorEval.evaluate(name, q.values, x.values, ql, xl, q.cols, excludeSelf, bar::step);
+        // Only a finished run draws the final line, so a failure stays one line on stderr.
+        bar.finish();
+        return r;
     }
 
     private List<EvalResult> runProtocol() throws IOException {

@@ -102,6 +102,14 @@ class EvalCommandTest {
                 ql.toString(), "--exclude-self", "--out", out);
         assertTrue(missing.contains("none.npy: no such file"), missing);
 
+        float[] nan = new float[37 * 6];
+        nan[6 * 5 + 2] = Float.NaN;
+        Path nanFile = dir.resolve("nan.npy");
+        Npy.write(nanFile, NpyArray.of(nan, 37, 6));
+        String notFinite = errorLine("eval", "--query-descriptors", nanFile.toString(), "--query-labels", ql.toString(),
+                "--exclude-self", "--out", out);
+        assertTrue(notFinite.contains("descriptor 5 has NaN at dimension 2"), notFinite);
+
         String noDb = errorLine("eval", "--query-descriptors", q.toString(), "--query-labels", ql.toString(),
                 "--out", out);
         assertTrue(noDb.contains("--exclude-self"), noDb);
