@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 GradcheckCommand.class,
                 LossGradCommand.class,
                 RankCommand.class,
+                EvalCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,227 @@
+package org.lrml.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.lrml.eval.DescriptorEval;
+import org.lrml.eval.DescriptorExtractor;
+import org.lrml.eval.EvalResult;
+import org.lrml.eval.ExtractorLoader;
+import org.lrml.eval.Protocols;
+import org.lrml.io.Npy;
+import org.lrml.io.NpyArray;
+import org.lrml.report.MetricsJson;
+import org.lrml.report.ProgressBar;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lrml eval}: retrieval metrics written to DIR/metrics.json. Two modes:
+ * descriptors from .npy files with labels (relevant = same label), or a protocol run on images with the
+ * network of a checkpoint (through {@link DescriptorExtractor}).
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate retrieval: mAP, Recall@1/2/4/8 and mAP@R, written to DIR/metrics.json.",
+                "",
+                "Descriptor mode: each query ranks the database by dot product (ties: lower",
+                "index); an item is relevant when its label equals the query's.",
+                "  lrml eval --query-descriptors Q.npy --query-labels A.npy",
+                "            --db-descriptors X.npy --db-labels B.npy [--exclude-self] --out DIR",
+                "Protocol mode: describe a data set's images with a trained network, run its",
+                "protocol (seen, unseen, oxford5k, paris6k, roxford5k, rparis6k, holidays).",
+                "  lrml eval --checkpoint FILE --protocol NAME [--dataset DIR] --out DIR",
+                ""})
+final class EvalCommand implements Callable<Integer> {
+
+    /**
+     * How checkpoints become extractors. The network and the checkpoint format arrive with the trainer,
+     * which installs its loader here; until then protocol mode stops with this message.
+     */
+    private static volatile ExtractorLoader extractorLoader = checkpoint -> {
+        throw new UserError("--checkpoint: this build cannot load networks yet (the checkpoint format arrives with"
+                + " the trainer); evaluate descriptors you computed instead: --query-descriptors Q.npy"
+                + " --db-descriptors X.npy --query-labels A.npy --db-labels B.npy");
+    };
+
+    @Option(names = "--query-descriptors", paramLabel = "Q.npy",
+            description = "Query descriptors, n x d, float32 or float64.")
+    Path queryDescriptors;
+
+    @Option(names = "--db-descriptors", paramLabel = "X.npy",
+            description = "Database descriptors, m x d, float32 or float64 (default with --exclude-self: the queries).")
+    Path dbDescriptors;
+
+    @Option(names = "--query-labels", paramLabel = "A.npy", description = "Query labels, n, int32 or int64.")
+    Path queryLabels;
+
+    @Option(names = "--db-labels", paramLabel = "B.npy", description = "Database labels, m, int32 or int64.")
+    Path dbLabels;
+
+    @Option(names = "--exclude-self",
+            description = "Queries are the database (leave-one-out): each query's own item leaves its ranking.")
+    boolean excludeSelf;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Trained network whose descriptors to evaluate.")
+    Path checkpoint;
+
+    @Option(names = "--protocol", paramLabel = "NAME",
+            description = "seen, unseen (Fashion-MNIST), oxford5k, paris6k, roxford5k, rparis6k or holidays.")
+    String protocol;
+
+    @Option(names = {"--dataset", "--data"}, paramLabel = "DIR",
+            description = "The protocol's data set folder (default for seen/unseen: /usr/share/datasets/fashion-mnist).")
+    Path dataset;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for metrics.json.")
+    Path out;
+
+    /** For tests and the trainer: replaces how --checkpoint is loaded. */
+    static void setExtractorLoader(ExtractorLoader loader) {
+        extractorLoader = loader;
+    }
+
+    static ExtractorLoader extractorLoader() {
+        return extractorLoader;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        boolean descriptorMode = queryDescriptors != null || dbDescriptors != null || queryLabels != null
+                || dbLabels != null;
+        boolean protocolMode = checkpoint != null || protocol != null || dataset != null;
+        if (descriptorMode && protocolMode) {
+            throw new UserError("choose one mode: descriptor files (--query-descriptors ...) or a protocol run"
+                    + " (--checkpoint, --protocol, --dataset), not both");
+        }
+        List<EvalResult> results;
+        if (protocolMode) {
+            results = runProtocol();
+        } else if (descriptorMode) {
+            results = List.of(runDescriptors());
+        } else {
+            throw new UserError("nothing to evaluate: give --query-descriptors with --query-labels (and --db-descriptors"
+                    + " with --db-labels, or --exclude-self), or --checkpoint with --protocol; see 'lrml eval --help'");
+        }
+        for (EvalResult r : results) {
+            System.out.println(r.summary());
+        }
+        Path file = MetricsJson.write(out, results);
+        System.out.println("wrote " + file);
+        return 0;
+    }
+
+    private EvalResult runDescriptors() throws IOException {
+        if (queryDescriptors == null || queryLabels == null) {
+            throw new UserError("descriptor mode needs --query-descriptors and --query-labels");
+        }
+        if ((dbDescriptors == null) != (dbLabels == null)) {
+            throw new UserError("give --db-descriptors and --db-labels together");
+        }
+        if (dbDescriptors == null && !excludeSelf) {
+            throw new UserError("no database: give --db-descriptors and --db-labels, or --exclude-self to rank the"
+                    + " queries against each other (leave-one-out)");
+        }
+        Matrix q = readDescriptors(queryDescriptors, "--query-descriptors");
+        int[] ql = readLabels(queryLabels, "--query-labels", q.rows, queryDescriptors);
+        Matrix x = dbDescriptors == null ? q : readDescriptors(dbDescriptors, "--db-descriptors");
+        int[] xl = dbDescriptors == null ? ql : readLabels(dbLabels, "--db-labels", x.rows, dbDescriptors);
+        if (x.cols != q.cols) {
+            throw new UserError("--db-descriptors " + dbDescriptors + " has dimension " + x.cols
+                    + " but --query-descriptors " + queryDescriptors + " has " + q.cols);
+        }
+        if (excludeSelf && x.rows != q.rows) {
+            throw new UserError("--exclude-self means the queries are the database, but there are " + q.rows
+                    + " queries and " + x.rows + " database items");
+        }
+        String name = excludeSelf ? "descriptors (leave-one-out)" : "descriptors";
+        ProgressBar bar = new ProgressBar("rank", q.rows);
+        EvalResult r = DescriptorEval.evaluate(name, q.values, x.values, ql, xl, q.cols, excludeSelf, bar::step);
+        // Only a finished run draws the final line, so a failure stays one line on stderr.
+        bar.finish();
+        return r;
+    }
+
+    private List<EvalResult> runProtocol() throws IOException {
+        if (protocol == null) {
+            throw new UserError("--checkpoint needs --protocol " + Arrays.stream(Protocols.Protocol.values())
+                    .map(Protocols.Protocol::cliName).toList());
+        }
+        Protocols.Protocol p;
+        try {
+            p = Protocols.Protocol.parse(protocol);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--protocol: " + e.getMessage());
+        }
+        if (checkpoint == null) {
+            throw new UserError("--protocol " + p.cliName() + " needs --checkpoint FILE (the network to evaluate)");
+        }
+        if (!p.isFashionMnist() && dataset == null) {
+            throw new UserError("--protocol " + p.cliName() + " needs --dataset DIR (the folder with its images and"
+                    + " ground truth)");
+        }
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new UserError("--checkpoint " + checkpoint + ": no such file");
+        }
+        DescriptorExtractor extractor = extractorLoader.load(checkpoint);
+        ProgressBar[] bar = {null};
+        try {
+            return Protocols.run(p, dataset, extractor, (done, total) -> {
+                if (bar[0] == null) {
+                    bar[0] = new ProgressBar("describe " + p.cliName(), total);
+                }
+                bar[0].set(done);
+            });
+        } finally {
+            if (bar[0] != null) {
+                bar[0].finish();
+            }
+        }
+    }
+
+    /** An n x d float matrix read from .npy. */
+    private record Matrix(int rows, int cols, float[] values) {
+    }
+
+    private static Matrix readDescriptors(Path file, String option) throws IOException {
+        NpyArray a = Npy.read(file);
+        if (!a.isFloat()) {
+            throw new UserError(option + " " + file + ": descriptors must be float32 or float64, found "
+                    + a.type().numpyName());
+        }
+        if (a.shape().length != 2) {
+            throw new UserError(option + " " + file + ": descriptors must be a 2-D array (n x d), found shape "
+                    + Arrays.toString(a.shape()));
+        }
+        if (a.shape()[0] == 0 || a.shape()[1] == 0) {
+            throw new UserError(option + " " + file + ": empty descriptor array of shape " + Arrays.toString(a.shape()));
+        }
+        return new Matrix(a.shape()[0], a.shape()[1], a.toFloats());
+    }
+
+    private static int[] readLabels(Path file, String option, int rows, Path descriptors) throws IOException {
+        NpyArray a = Npy.read(file);
+        if (a.isFloat()) {
+            throw new UserError(option + " " + file + ": labels must be int32 or int64, found " + a.type().numpyName());
+        }
+        int[] shape = a.shape();
+        boolean vector = shape.length == 1 || (shape.length == 2 && shape[1] == 1);
+        if (!vector) {
+            throw new UserError(option + " " + file + ": labels must be a 1-D array (n), found shape "
+                    + Arrays.toString(shape));
+        }
+        if (shape[0] != rows) {
+            throw new UserError(option + " " + file + " holds " + shape[0] + " labels but " + descriptors + " holds "
+                    + rows + " descriptors");
+        }
+        try {
+            return a.toInts(option + " " + file);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+}
