@@ -28,13 +28,13 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate retrieval: mAP, Recall@1/2/4/8 and mAP@R, written to DIR/metrics.json.",
                 "",
-                "Descriptor mode: rank the database descriptors for each query descriptor (dot product, ties by",
-                "lower index); a database item is relevant when its label equals the query's.",
-                "  lrml eval --query-descriptors Q.npy --db-descriptors X.npy --query-labels A.npy \\",
-                "            --db-labels B.npy [--exclude-self] --out DIR",
-                "Protocol mode: describe a data set's images with a trained network and run its protocol.",
-                "  lrml eval --checkpoint FILE --protocol seen|unseen|oxford5k|paris6k|roxford5k|rparis6k|holidays",
-                "            [--dataset DIR] --out DIR",
+                "Descriptor mode: each query ranks the database by dot product (ties: lower",
+                "index); an item is relevant when its label equals the query's.",
+                "  lrml eval --query-descriptors Q.npy --query-labels A.npy",
+                "            --db-descriptors X.npy --db-labels B.npy [--exclude-self] --out DIR",
+                "Protocol mode: describe a data set's images with a trained network, run its",
+                "protocol (seen, unseen, oxford5k, paris6k, roxford5k, rparis6k, holidays).",
+                "  lrml eval --checkpoint FILE --protocol NAME [--dataset DIR] --out DIR",
                 ""})
 final class EvalCommand implements Callable<Integer> {
 
@@ -73,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "seen, unseen (Fashion-MNIST), oxford5k, paris6k, roxford5k, rparis6k or holidays.")
     String protocol;
 
-    @Option(names = "--dataset", paramLabel = "DIR",
+    @Option(names = {"--dataset", "--data"}, paramLabel = "DIR",
             description = "The protocol's data set folder (default for seen/unseen: /usr/share/datasets/fashion-mnist).")
     Path dataset;
 
@@ -139,7 +139,11 @@ final class EvalCommand implements Callable<Integer> {
                     + " queries and " + x.rows + " database items");
         }
         String name = excludeSelf ? "descriptors (leave-one-out)" : "descriptors";
-        return DescriptorEval.evaluate(name, q.values, x.values, ql, xl, q.cols, excludeSelf);
+        ProgressBar bar = new ProgressBar("rank", q.rows);
+        EvalResult r = DescriptorEval.evaluate(name, q.values, x.values, ql, xl, q.cols, excludeSelf, bar::step);
+        // Only a finished run draws the final line, so a failure stays one line on stderr.
+        bar.finish();
+        return r;
     }
 
     private List<EvalResult> runProtocol() throws IOException {

@@ -29,18 +29,32 @@ public final class DescriptorEval {
 
     public static EvalResult evaluate(String protocol, float[] queries, float[] database, int[] queryLabels,
                                       int[] dbLabels, int d, boolean excludeSelf) {
+        return evaluate(protocol, queries, database, queryLabels, dbLabels, d, excludeSelf, () -> {
+        });
+    }
+
+    /** As above; queryDone runs once per scored query, from worker threads (e.g. a progress bar's step). */
+    public static EvalResult evaluate(String protocol, float[] queries, float[] database, int[] queryLabels,
+                                      int[] dbLabels, int d, boolean excludeSelf, Runnable queryDone) {
         if (excludeSelf && queries.length != database.length) {
             throw new IllegalArgumentException("exclude-self (leave-one-out) needs the queries to be the database, but"
                     + " there are " + queries.length / Math.max(d, 1) + " queries and "
                     + database.length / Math.max(d, 1) + " database items");
         }
         Setup s = new Setup(protocol, "", ApForm.STANDARD, new LabelRelevance(queryLabels, dbLabels, excludeSelf));
-        return evaluate(queries, queryLabels.length, database, dbLabels.length, d, List.of(s)).get(0);
+        return evaluate(queries, queryLabels.length, database, dbLabels.length, d, List.of(s), queryDone).get(0);
     }
 
     /** Ranks once, scores every setup; all setups must have n queries and m database items. */
     public static List<EvalResult> evaluate(float[] queries, int n, float[] database, int m, int d,
                                             List<Setup> setups) {
+        return evaluate(queries, n, database, m, d, setups, () -> {
+        });
+    }
+
+    /** As above, with queryDone run once per ranked query (from worker threads). */
+    public static List<EvalResult> evaluate(float[] queries, int n, float[] database, int m, int d,
+                                            List<Setup> setups, Runnable queryDone) {
         if (setups.isEmpty()) {
             throw new IllegalArgumentException("evaluate: no setup to score");
         }
@@ -69,6 +83,7 @@ public final class DescriptorEval {
                         int found = Metrics.positiveRanks(ranking, rel, ranks);
                         scores.get(i).record(query, ranks, found, npos);
                     }
+                    queryDone.run();
                 };
             });
         }

@@ -42,8 +42,12 @@ class EvalCommandTest {
     }
 
     @Test
-    void leaveOneOutWithoutADatabase(@TempDir Path out) throws IOException {
-        CliTest.run(0, "eval", "--query-descriptors", GOLDEN.resolve("db.npy").toString(), "--query-labels",
+    void leaveOneOutWithoutADatabaseFromFloat64(@TempDir Path out) throws IOException {
+        // The same descriptors as float64 (exact: they are multiples of 1/2).
+        Path f64 = out.resolve("db64.npy");
+        NpyArray db = Npy.read(GOLDEN.resolve("db.npy"));
+        Npy.write(f64, NpyArray.of(db.toDoubles(), db.shape()));
+        CliTest.run(0, "eval", "--query-descriptors", f64.toString(), "--query-labels",
                 GOLDEN.resolve("db_labels.npy").toString(), "--exclude-self", "--out", out.toString());
         Map<String, Object> m = MetricsJson.read(out.resolve("metrics.json"));
         @SuppressWarnings("unchecked")
@@ -97,6 +101,14 @@ class EvalCommandTest {
         String missing = errorLine("eval", "--query-descriptors", dir.resolve("none.npy").toString(), "--query-labels",
                 ql.toString(), "--exclude-self", "--out", out);
         assertTrue(missing.contains("none.npy: no such file"), missing);
+
+        float[] nan = new float[37 * 6];
+        nan[6 * 5 + 2] = Float.NaN;
+        Path nanFile = dir.resolve("nan.npy");
+        Npy.write(nanFile, NpyArray.of(nan, 37, 6));
+        String notFinite = errorLine("eval", "--query-descriptors", nanFile.toString(), "--query-labels", ql.toString(),
+                "--exclude-self", "--out", out);
+        assertTrue(notFinite.contains("descriptor 5 has NaN at dimension 2"), notFinite);
 
         String noDb = errorLine("eval", "--query-descriptors", q.toString(), "--query-labels", ql.toString(),
                 "--out", out);
