@@ -10,7 +10,9 @@ import java.util.concurrent.Callable;
 import org.lrml.eval.DescriptorEval;
 import org.lrml.eval.DescriptorExtractor;
 import org.lrml.eval.EvalResult;
+import org.lrml.data.FashionMnist;
 import org.lrml.eval.ExtractorLoader;
+import org.lrml.train.NetExtractor;
 import org.lrml.eval.Protocols;
 import org.lrml.io.Npy;
 import org.lrml.io.NpyArray;
@@ -38,15 +40,8 @@ import picocli.CommandLine.Option;
                 ""})
 final class EvalCommand implements Callable<Integer> {
 
-    /**
-     * How checkpoints become extractors. The network and the checkpoint format arrive with the trainer,
-     * which installs its loader here; until then protocol mode stops with this message.
-     */
-    private static volatile ExtractorLoader extractorLoader = checkpoint -> {
-        throw new UserError("--checkpoint: this build cannot load networks yet (the checkpoint format arrives with"
-                + " the trainer); evaluate descriptors you computed instead: --query-descriptors Q.npy"
-                + " --db-descriptors X.npy --query-labels A.npy --db-labels B.npy");
-    };
+    /** How checkpoints become extractors: the trained network of a training checkpoint (tests may replace it). */
+    private static volatile ExtractorLoader extractorLoader = file -> NetExtractor.load(file, "auto", FashionMnist.SIZE);
 
     @Option(names = "--query-descriptors", paramLabel = "Q.npy",
             description = "Query descriptors, n x d, float32 or float64.")

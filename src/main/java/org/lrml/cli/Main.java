@@ -10,11 +10,13 @@ import picocli.CommandLine.Command;
         commandListHeading = "%nCommands:%n",
         footer = {"", "Run 'lrml COMMAND --help' for the options of a command."},
         subcommands = {
+                TrainCommand.class,
                 InfoCommand.class,
                 GradcheckCommand.class,
                 LossGradCommand.class,
                 RankCommand.class,
                 EvalCommand.class,
+                ExtractCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

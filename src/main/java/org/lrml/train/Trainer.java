@@ -1,0 +1,421 @@
+package org.lrml.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+import org.lrml.backend.Backend;
+import org.lrml.backend.Backends;
+import org.lrml.data.FashionMnist;
+import org.lrml.data.LabeledImages;
+import org.lrml.data.Normalization;
+import org.lrml.eval.EvalResult;
+import org.lrml.eval.FashionProtocols;
+import org.lrml.io.AtomicFiles;
+import org.lrml.loss.LossSpec;
+import org.lrml.loss.TupleLoss;
+import org.lrml.loss.Tuples;
+import org.lrml.mining.TupleMiner;
+import org.lrml.nn.RetrievalNet;
+import org.lrml.optim.Adam;
+import org.lrml.optim.ParamGroup;
+import org.lrml.report.Gallery;
+import org.lrml.report.MetricsJson;
+import org.lrml.report.Plots;
+import org.lrml.report.ProgressBar;
+import org.lrml.tensor.MemoryScope;
+import org.lrml.tensor.Tensor;
+import org.lrml.util.Rng;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Trains the retrieval network with a tuple loss on Fashion-MNIST and evaluates it (spec sections 2, 3, 7).
+ *
+ * <p>Each epoch: draw Q random training queries and a random pool of P training images; compute their
+ * descriptors in inference mode; mine tuples (q, p, n_1..n_K) with the ranking op; shuffle them; train in
+ * steps of {@code tuplesPerStep} tuples (every distinct image of a step goes through the network once, in
+ * training mode, and the fused tuple loss gives the gradient of the batch mean); then checkpoint, and
+ * evaluate when the epoch is due.
+ *
+ * <p>Every random choice of epoch e comes from {@code new Rng(seed).fork(e)} and the weights from
+ * {@code new Rng(seed).fork(0)}, so a run resumed from the checkpoint of epoch e draws exactly what the
+ * uninterrupted run drew; with the CPU backend's deterministic kernels it ends bit for bit the same.
+ */
+public final class Trainer {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final TrainConfig cfg;
+    private final Path out;
+    private final PrintStream log;
+    private final Backend backend;
+    private final RetrievalNet net;
+    private final Adam optimizer;
+    private final History history;
+    private final int startEpoch;
+    private LabeledImages train;
+    private LabeledImages test;
+
+    private Trainer(TrainConfig cfg, Path out, PrintStream log, Checkpoint resume) {
+        this.cfg = cfg;
+        this.out = out;
+        this.log = log;
+        this.backend = Backends.byName(cfg.backend());
+        this.net = new RetrievalNet(cfg.net(), new Rng(cfg.seed()).fork(0));
+        net.to(backend);
+        List<Tensor> rest = new ArrayList<>();
+        Tensor p = net.gemP();
+        for (Tensor t : net.parameters()) {
+            if (t != p) {
+                rest.add(t);
+            }
+        }
+        List<ParamGroup> groups = new ArrayList<>();
+        groups.add(new ParamGroup(rest, cfg.lr(), cfg.weightDecay()));
+        if (p != null) {
+            // GeM's exponent learns 10x faster and is not decayed (Radenovic et al.).
+            groups.add(new ParamGroup(List.of(p), cfg.lr() * cfg.gemLrMultiplier(), 0.0));
+        }
+        List<double[]> settings = new ArrayList<>();
+        for (ParamGroup g : groups) {
+            settings.add(new double[]{g.lr(), g.weightDecay()});
+        }
+        this.optimizer = new Adam(groups, 0.9, 0.999, 1e-8, false);
+        if (resume != null) {
+            net.loadStateDict(resume.modelTensors());
+            optimizer.loadStateDict(resume.optimizerTensors());
+            // The config, not the saved optimiser state, decides the learning rates and decays.
+            for (int g = 0; g < settings.size(); g++) {
+                optimizer.paramGroups().get(g).setLr(settings.get(g)[0]);
+                optimizer.paramGroups().get(g).setWeightDecay(settings.get(g)[1]);
+            }
+            this.history = History.fromMap(resume.history());
+            this.startEpoch = resume.epoch();
+        } else {
+            this.history = new History();
+            this.startEpoch = 0;
+        }
+    }
+
+    /** A new run writing into {@code out}. */
+    public static Trainer start(TrainConfig cfg, Path out, PrintStream log) {
+        return new Trainer(cfg, out, log, null);
+    }
+
+    /** Continues the run in {@code runDir} from its latest checkpoint; {@code adjust} may change epochs/backend/data. */
+    public static Trainer resume(Path runDir, java.util.function.UnaryOperator<TrainConfig> adjust, PrintStream log)
+            throws IOException {
+        Path ckpt = latestCheckpoint(runDir);
+        Checkpoint c = Checkpoint.read(ckpt);
+        TrainConfig cfg = adjust.apply(c.config());
+        if (c.epoch() > cfg.epochs()) {
+            throw new IllegalArgumentException("--resume: the checkpoint " + ckpt + " has " + c.epoch()
+                    + " epochs, more than --epochs " + cfg.epochs());
+        }
+        log.println("resuming " + runDir + " from " + ckpt.getFileName() + " (epoch " + c.epoch() + " of " + cfg.epochs()
+                + ")");
+        return new Trainer(cfg, runDir, log, c);
+    }
+
+    /** The newest checkpoints/epoch-NNN.ckpt of a run folder. */
+    public static Path latestCheckpoint(Path runDir) throws IOException {
+        Path dir = runDir.resolve("checkpoints");
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(runDir + ": not a run folder (no checkpoints/ inside)");
+        }
+        try (var s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().matches("epoch-\\d+\\.ckpt")).max(java.util.Comparator.naturalOrder())
+                    .orElseThrow(() -> new IOException(dir + ": no epoch-NNN.ckpt checkpoint to resume from"));
+        }
+    }
+
+    public static Path checkpointPath(Path runDir, int epoch) {
+        return runDir.resolve("checkpoints").resolve(String.format(Locale.ROOT, "epoch-%03d.ckpt", epoch));
+    }
+
+    public RetrievalNet net() {
+        return net;
+    }
+
+    /** Runs the remaining epochs; returns the final metrics. */
+    public EvalResult run() throws IOException {
+        Files.createDirectories(out.resolve("checkpoints"));
+        AtomicFiles.writeString(out.resolve("config.json"), JSON.writeValueAsString(cfg.toMap()) + "\n");
+        loadData();
+        log.printf(Locale.ROOT, "lrml train: %s protocol, %d training images, backend %s, network %s (%d parameters),"
+                        + " loss %s%n", cfg.protocol().cliName(), train.size(), backend.name(), cfg.net(),
+                net.parameterCount(), describe(cfg));
+        log.println("output: " + out.toAbsolutePath());
+        EvalResult last = null;
+        if (startEpoch == 0 && cfg.epochs() > 0 && cfg.evalEvery() > 0) {
+            last = evaluate("untrained");
+            history.recordUntrained(MetricsJson.toMap(last));
+            log.println("untrained: " + summary(last));
+        }
+        for (int epoch = startEpoch + 1; epoch <= cfg.epochs(); epoch++) {
+            Map<String, Object> record = trainEpoch(epoch);
+            requireFiniteState(epoch);
+            if (cfg.evaluatesAfter(epoch)) {
+                long t0 = System.nanoTime();
+                last = evaluate("epoch " + epoch);
+                record.put("eval_seconds", seconds(t0));
+                record.put("metrics", MetricsJson.toMap(last));
+            }
+            history.recordEpoch(record);
+            saveCheckpoint(epoch);
+            writeHistory();
+            log.println(epochLine(record));
+        }
+        if (last == null) {
+            last = evaluate("final");
+        }
+        MetricsJson.write(out, last);
+        writeGallery();
+        log.println("final: " + summary(last));
+        log.println("wrote " + out.resolve("metrics.json") + ", history.json, curves.png, gallery.png, checkpoints/");
+        return last;
+    }
+
+    private void loadData() throws IOException {
+        LabeledImages all = FashionMnist.load(cfg.data(), FashionMnist.Split.TRAIN, Normalization.FASHION_MNIST);
+        test = FashionMnist.load(cfg.data(), FashionMnist.Split.TEST, Normalization.FASHION_MNIST);
+        train = cfg.protocol() == TrainConfig.Protocol.SEEN ? all : all.withLabels(FashionMnist.SEEN_LABELS);
+        if (all.channels() != cfg.net().inChannels()) {
+            throw new IllegalArgumentException("the data has " + all.channels() + " channel(s) but the network expects "
+                    + cfg.net().inChannels());
+        }
+    }
+
+    private static String describe(TrainConfig c) {
+        LossSpec l = c.loss();
+        String params = switch (l.kind()) {
+            case LRML -> String.format(Locale.ROOT, "alpha %g, m %g, T %g, lambda %g, delta %g, mu %g, eps_o %g",
+                    l.alpha(), l.margin(), l.temperature(), l.lambda(), l.delta(), l.mu(), l.orderEps());
+            case CONTRASTIVE, TRIPLET -> String.format(Locale.ROOT, "margin %g", l.margin());
+        };
+        return l.kind().name().toLowerCase(Locale.ROOT) + " (" + params + "), negatives "
+                + c.miner().negativeMode().name().toLowerCase(Locale.ROOT) + ", positives "
+                + c.miner().positiveMode().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** One epoch: mine, then train on the mined tuples. Returns the epoch's record (without metrics). */
+    private Map<String, Object> trainEpoch(int epoch) {
+        Rng rng = new Rng(cfg.seed()).fork(epoch);
+        long t0 = System.nanoTime();
+        int n = train.size();
+        int[] queries = rng.sample(n, Math.min(cfg.queries(), n));
+        int[] pool = rng.sample(n, Math.min(cfg.pool(), n));
+        TupleMiner.Mined mined;
+        try (MemoryScope scope = MemoryScope.open();
+             ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d mine", epoch, cfg.epochs()),
+                     queries.length + pool.length)) {
+            float[] qd = describe(queries, done -> bar.set(done));
+            float[] pd = describe(pool, done -> bar.set(queries.length + done));
+            int d = cfg.net().dim();
+            // Indices are positions in the training view (for "unseen", the view of labels 0-4).
+            mined = TupleMiner.mine(cfg.miner(), Tensor.of(backend, qd, queries.length, d), queries,
+                    Tensor.of(backend, pd, pool.length, d), pool, train.labels(), rng.fork(1));
+        }
+        long t1 = System.nanoTime();
+        Tuples tuples = mined.tuples();
+        int m = tuples.m();
+        if (m == 0) {
+            throw new IllegalStateException("epoch " + epoch + ": mining produced no tuple (" + mined.skippedFewNegatives()
+                    + " queries had too few negatives, " + mined.skippedNoPositive() + " no positive); use a larger --pool");
+        }
+        int[] order = rng.fork(2).permutation(m);
+        int steps = (m + cfg.tuplesPerStep() - 1) / cfg.tuplesPerStep();
+        double lossSum = 0;
+        long images = 0;
+        net.train(true);
+        try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d train", epoch, cfg.epochs()), steps)) {
+            for (int s = 0; s < steps; s++) {
+                int from = s * cfg.tuplesPerStep();
+                int to = Math.min(m, from + cfg.tuplesPerStep());
+                double loss;
+                int count;
+                try (MemoryScope scope = MemoryScope.open()) {
+                    Batch b = Batch.of(tuples, order, from, to);
+                    Tensor x = Tensor.of(backend, train.batch(b.images), b.images.length, train.channels(),
+                            train.height(), train.width());
+                    Tensor desc = net.forward(x);
+                    Tensor l = TupleLoss.apply(desc, b.tuples, cfg.loss());
+                    loss = l.item();
+                    if (!Double.isFinite(loss)) {
+                        throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
+                                + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier"
+                                + " epochs in %s are intact; try a lower --lr", loss, epoch, s + 1, cfg.lr(),
+                                out.resolve("checkpoints")));
+                    }
+                    l.backward();
+                    optimizer.step();
+                    optimizer.zeroGrad();
+                    count = b.images.length;
+                }
+                history.recordStep(loss);
+                lossSum += loss;
+                images += count;
+                bar.field("loss", loss);
+                bar.field("img/s", String.format(Locale.ROOT, "%.0f", images / Math.max(1e-9, seconds(t1))));
+                bar.step();
+            }
+        }
+        long t2 = System.nanoTime();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("epoch", epoch);
+        r.put("loss", lossSum / steps);
+        r.put("steps", steps);
+        r.put("tuples", m);
+        r.put("skipped_few_negatives", mined.skippedFewNegatives());
+        r.put("skipped_no_positive", mined.skippedNoPositive());
+        r.put("mine_seconds", (t1 - t0) / 1e9);
+        r.put("train_seconds", (t2 - t1) / 1e9);
+        r.put("train_images", images);
+        r.put("images_per_second", images / ((t2 - t1) / 1e9));
+        Tensor p = net.gemP();
+        if (p != null) {
+            r.put("gem_p", p.item());
+        }
+        return r;
+    }
+
+    /**
+     * Stops before anything of a diverged epoch is saved: a finite training loss can hide parameters or
+     * batch-norm statistics that overflowed (batch statistics renormalise them in training mode).
+     */
+    private void requireFiniteState(int epoch) {
+        for (Map.Entry<String, Tensor> e : net.stateDict().entrySet()) {
+            float[] v = e.getValue().toFloatArray();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new IllegalStateException(String.format(Locale.ROOT, "the network diverged in epoch %d: %s[%d]"
+                            + " is %s (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier"
+                            + " epochs in %s are intact; try a lower --lr", epoch, e.getKey(), i, v[i], cfg.lr(),
+                            out.resolve("checkpoints")));
+                }
+            }
+        }
+    }
+
+    /** The tuples of one step, renumbered over the step's distinct images (first appearance order). */
+    private record Batch(int[] images, Tuples tuples) {
+        static Batch of(Tuples all, int[] order, int from, int to) {
+            int w = all.width();
+            int[] table = new int[(to - from) * w];
+            Map<Integer, Integer> local = new LinkedHashMap<>();
+            for (int i = from; i < to; i++) {
+                int t = order[i];
+                for (int c = 0; c < w; c++) {
+                    int g = all.table()[t * w + c];
+                    Integer li = local.get(g);
+                    if (li == null) {
+                        li = local.size();
+                        local.put(g, li);
+                    }
+                    table[(i - from) * w + c] = li;
+                }
+            }
+            int[] images = local.keySet().stream().mapToInt(Integer::intValue).toArray();
+            return new Batch(images, Tuples.of(table, to - from, all.k()));
+        }
+    }
+
+    private float[] describe(int[] rows, IntConsumer progress) {
+        return net.describe(train.batch(rows), rows.length, train.height(), train.width(), cfg.describeBatch(), backend,
+                progress);
+    }
+
+    private float[] describeAll(LabeledImages set, String label) {
+        try (ProgressBar bar = new ProgressBar(label, set.size())) {
+            return net.describe(set.range(0, set.size()), set.size(), set.height(), set.width(), cfg.describeBatch(),
+                    backend, bar::set);
+        }
+    }
+
+    /** The run's protocol on the current network. */
+    public EvalResult evaluate(String when) {
+        int d = cfg.net().dim();
+        if (cfg.protocol() == TrainConfig.Protocol.SEEN) {
+            float[] db = describeAll(train, "eval " + when + ": train descriptors");
+            float[] q = describeAll(test, "eval " + when + ": test descriptors");
+            return FashionProtocols.seen(db, train.labels(), q, test.labels(), d);
+        }
+        LabeledImages unseen = test.withLabels(FashionMnist.UNSEEN_LABELS);
+        float[] q = describeAll(unseen, "eval " + when + ": test descriptors");
+        return FashionProtocols.unseen(q, unseen.labels(), d);
+    }
+
+    private void saveCheckpoint(int epoch) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("epoch", epoch);
+        meta.put("engine", org.lrml.cli.Version.get());
+        meta.put("config", cfg.toMap());
+        meta.put("history", history.toMap());
+        Map<String, Tensor> model = net.stateDict();
+        Checkpoint.of(meta, model, optimizer.stateDict()).write(checkpointPath(out, epoch));
+    }
+
+    private void writeHistory() throws IOException {
+        AtomicFiles.writeString(out.resolve("history.json"), JSON.writeValueAsString(history.toMap()) + "\n");
+        Plots.write(out.resolve("curves.png"), history.charts(cfg.loss().kind().name() + " on Fashion-MNIST ("
+                + cfg.protocol().cliName() + ")"));
+    }
+
+    private void writeGallery() throws IOException {
+        int d = cfg.net().dim();
+        Rng rng = new Rng(cfg.seed()).fork(-1);
+        List<Gallery.Row> rows;
+        if (cfg.protocol() == TrainConfig.Protocol.SEEN) {
+            int[] ids = rng.sample(test.size(), Math.min(6, test.size()));
+            float[] q = net.describe(test.batch(ids), ids.length, test.height(), test.width(), cfg.describeBatch(), backend);
+            float[] qAll = new float[test.size() * d];
+            for (int i = 0; i < ids.length; i++) {
+                System.arraycopy(q, i * d, qAll, ids[i] * d, d);
+            }
+            float[] db = describeAll(train, "gallery: train descriptors");
+            rows = Gallery.labeledRows(test, qAll, train, db, d, ids, false, FashionMnist::className);
+        } else {
+            LabeledImages unseen = test.withLabels(FashionMnist.UNSEEN_LABELS);
+            float[] all = describeAll(unseen, "gallery: test descriptors");
+            int[] ids = rng.sample(unseen.size(), Math.min(6, unseen.size()));
+            rows = Gallery.labeledRows(unseen, all, unseen, all, d, ids, true, FashionMnist::className);
+        }
+        Gallery.write(out.resolve("gallery.png"), "Top-10 retrievals (" + cfg.protocol().cliName()
+                + " protocol): green = same class, red = other", rows);
+    }
+
+    static String summary(EvalResult r) {
+        return String.format(Locale.ROOT, "mAP %.2f%%  R@1 %.2f%%  R@2 %.2f%%  R@4 %.2f%%  R@8 %.2f%%  mAP@R %.2f%%"
+                        + "  (%d queries x %d database, %.1f s)", 100 * r.map(), 100 * r.recallAt(1), 100 * r.recallAt(2),
+                100 * r.recallAt(4), 100 * r.recallAt(8), 100 * r.mapAtR(), r.queries(), r.database(), r.seconds());
+    }
+
+    @SuppressWarnings("unchecked")
+    private String epochLine(Map<String, Object> r) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "epoch %d/%d  loss %.4f  %d tuples  mine %.1fs  train %.1fs (%.0f img/s)", (Integer) r.get("epoch"),
+                cfg.epochs(), (Double) r.get("loss"), (Integer) r.get("tuples"), (Double) r.get("mine_seconds"),
+                (Double) r.get("train_seconds"), (Double) r.get("images_per_second")));
+        if (r.get("gem_p") != null) {
+            sb.append(String.format(Locale.ROOT, "  GeM p %.3f", (Double) r.get("gem_p")));
+        }
+        Map<String, Object> metrics = (Map<String, Object>) r.get("metrics");
+        if (metrics != null) {
+            sb.append(String.format(Locale.ROOT, "  eval %.1fs  mAP %.2f%%  R@1 %.2f%%", (Double) r.get("eval_seconds"),
+                    100 * History.metric(metrics, "mAP"), 100 * History.metric(metrics, "recall@1")));
+        }
+        return sb.toString();
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

@@ -1,0 +1,120 @@
+package org.lrml.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lrml.eval.EvalResult;
+import org.lrml.io.NpyArray;
+import org.lrml.mining.TupleMiner;
+import org.lrml.testutil.TinyFashion;
+
+/** End to end on a tiny data set: training, checkpoints, bit-exact resume, failure handling. */
+class TrainerTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    @BeforeAll
+    static void data() throws IOException {
+        data = TinyFashion.write(tmp.resolve("data"), 300, 100, 5);
+    }
+
+    static TrainConfig tiny(int epochs) {
+        TrainConfig d = TrainConfig.defaults();
+        return new TrainConfig(data, "cpu", TrainConfig.Protocol.SEEN, epochs, 30, 120, 8,
+                TupleMiner.Config.defaults(), d.loss(), 3e-3, 10, 1e-6, 7, d.net(), 1, 64);
+    }
+
+    @Test
+    void resumedRunEndsBitForBitLikeTheUninterruptedOne() throws IOException {
+        Path a = tmp.resolve("uninterrupted");
+        EvalResult full = Trainer.start(tiny(3), a, QUIET).run();
+        Path b = tmp.resolve("interrupted");
+        Trainer.start(tiny(1), b, QUIET).run();
+        EvalResult resumed = Trainer.resume(b, c -> c.withEpochs(3), QUIET).run();
+
+        assertEquals(full.map(), resumed.map(), "final mAP");
+        assertArrayEquals(full.recall(), resumed.recall(), "final recalls");
+        Checkpoint ca = Checkpoint.read(Trainer.checkpointPath(a, 3));
+        Checkpoint cb = Checkpoint.read(Trainer.checkpointPath(b, 3));
+        assertEquals(ca.model().keySet(), cb.model().keySet());
+        for (Map.Entry<String, NpyArray> e : ca.model().entrySet()) {
+            assertEquals(e.getValue(), cb.model().get(e.getKey()), "parameter " + e.getKey() + " bit for bit");
+        }
+        assertEquals(ca.optimizer(), cb.optimizer(), "optimiser state bit for bit");
+        assertEquals(ca.history().get("step_losses"), cb.history().get("step_losses"), "every step's loss");
+        assertTrue(full.map() > 0 && full.map() <= 1);
+    }
+
+    @Test
+    void writesTheReportsAndACheckpointPerEpoch() throws IOException {
+        Path out = tmp.resolve("reports");
+        Trainer.start(tiny(2), out, QUIET).run();
+        for (String f : List.of("config.json", "history.json", "metrics.json", "curves.png", "gallery.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertTrue(Files.isRegularFile(Trainer.checkpointPath(out, 1)));
+        assertTrue(Files.isRegularFile(Trainer.checkpointPath(out, 2)));
+        Checkpoint c = Checkpoint.read(Trainer.checkpointPath(out, 2));
+        assertEquals(2, c.epoch());
+        assertEquals(tiny(2), c.config());
+        String metrics = Files.readString(out.resolve("metrics.json"));
+        for (String key : List.of("\"mAP\"", "\"recall@1\"", "\"recall@2\"", "\"recall@4\"", "\"recall@8\"", "\"mAP@R\"",
+                "\"queries\"", "\"database\"")) {
+            assertTrue(metrics.contains(key), key + " in " + metrics);
+        }
+    }
+
+    @Test
+    void aDivergingLossStopsWithoutTouchingEarlierCheckpoints() throws IOException {
+        Path out = tmp.resolve("diverge");
+        Trainer.start(tiny(1), out, QUIET).run();
+        byte[] before = Files.readAllBytes(Trainer.checkpointPath(out, 1));
+        Trainer t = Trainer.resume(out, c -> c.withEpochs(2).withLr(1e38), QUIET);
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::run);
+        assertTrue((e.getMessage().contains("the loss became") || e.getMessage().contains("diverged"))
+                && e.getMessage().contains("--lr") && e.getMessage().contains("intact"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(Trainer.checkpointPath(out, 1)), "epoch 1 checkpoint intact");
+        assertFalse(Files.exists(Trainer.checkpointPath(out, 2)));
+    }
+
+    @Test
+    void corruptCheckpointsAreClearErrors() throws IOException {
+        Path out = tmp.resolve("corrupt");
+        Trainer.start(tiny(1), out, QUIET).run();
+        Path good = Trainer.checkpointPath(out, 1);
+        byte[] bytes = Files.readAllBytes(good);
+        Path truncated = tmp.resolve("truncated.ckpt");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        IOException t = assertThrows(IOException.class, () -> Checkpoint.read(truncated));
+        assertTrue(t.getMessage().contains("truncated.ckpt"), t.getMessage());
+        Path text = tmp.resolve("text.ckpt");
+        Files.writeString(text, "not a checkpoint");
+        IOException x = assertThrows(IOException.class, () -> Checkpoint.read(text));
+        assertTrue(x.getMessage().contains("not an lrml checkpoint"), x.getMessage());
+        IOException missing = assertThrows(IOException.class, () -> Trainer.resume(tmp.resolve("nowhere"), c -> c, QUIET));
+        assertTrue(missing.getMessage().contains("not a run folder"), missing.getMessage());
+    }
+
+    @Test
+    void missingDataSaysHowToGetIt() {
+        TrainConfig cfg = tiny(1).withData(tmp.resolve("no-data-here"));
+        IOException e = assertThrows(IOException.class, () -> Trainer.start(cfg, tmp.resolve("nodata"), QUIET).run());
+        assertTrue(e.getMessage().contains("dataset-fashion-mnist") || e.getMessage().contains("--data"), e.getMessage());
+    }
+}
