@@ -121,11 +121,11 @@ class EvalCommandTest {
     }
 
     @Test
-    void protocolModeNeedsTheTrainersLoader(@TempDir Path dir) throws IOException {
+    void protocolModeRefusesBadCheckpointsAndProtocols(@TempDir Path dir) throws IOException {
         Path ckpt = Files.writeString(dir.resolve("model.ckpt"), "weights");
         String line = errorLine("eval", "--checkpoint", ckpt.toString(), "--protocol", "seen", "--out",
                 dir.resolve("out").toString());
-        assertTrue(line.contains("cannot load networks yet") && line.contains("--query-descriptors"), line);
+        assertTrue(line.contains("not an lrml checkpoint") && line.contains("model.ckpt"), line);
         String unknown = errorLine("eval", "--checkpoint", ckpt.toString(), "--protocol", "cifar", "--out",
                 dir.toString());
         assertTrue(unknown.contains("unknown protocol 'cifar'") && unknown.contains("roxford5k"), unknown);
