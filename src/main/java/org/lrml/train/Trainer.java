@@ -197,9 +197,10 @@ public final class Trainer {
     private static String describe(TrainConfig c) {
         LossSpec l = c.loss();
         String params = switch (l.kind()) {
-            case LRML -> String.format(Locale.ROOT, "alpha %g, m %g, T %g, lambda %g, delta %g, mu %g, eps_o %g",
-                    l.alpha(), l.margin(), l.temperature(), l.lambda(), l.delta(), l.mu(), l.orderEps());
-            case CONTRASTIVE, TRIPLET -> String.format(Locale.ROOT, "margin %g", l.margin());
+            case LRML -> "alpha " + num(l.alpha()) + ", m " + num(l.margin()) + ", T " + num(l.temperature())
+                    + ", lambda " + num(l.lambda()) + ", delta " + num(l.delta()) + ", mu " + num(l.mu()) + ", eps_o "
+                    + num(l.orderEps());
+            case CONTRASTIVE, TRIPLET -> "margin " + num(l.margin());
         };
         return l.kind().name().toLowerCase(Locale.ROOT) + " (" + params + "), negatives "
                 + c.miner().negativeMode().name().toLowerCase(Locale.ROOT) + ", positives "
@@ -271,6 +272,7 @@ public final class Trainer {
         long t2 = System.nanoTime();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("epoch", epoch);
+        r.put("backend", backend.name());
         r.put("loss", lossSum / steps);
         r.put("steps", steps);
         r.put("tuples", m);
@@ -390,6 +392,11 @@ public final class Trainer {
         }
         Gallery.write(out.resolve("gallery.png"), "Top-10 retrievals (" + cfg.protocol().cliName()
                 + " protocol): green = same class, red = other", rows);
+    }
+
+    /** A parameter value without trailing zeros: 1.2, 10, 0.05. */
+    private static String num(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     static String summary(EvalResult r) {
