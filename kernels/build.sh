@@ -49,6 +49,8 @@ if [ -z "$nvcc" ] || [ ! -x "$nvcc" ]; then
   echo "[WARNING] kernels/build.sh: nvcc not found (PATH or /usr/local/cuda/bin): the jar gets no PTX kernels and" \
        "the CUDA backend will report them missing; install the CUDA toolkit to build them" >&2
   echo "nvcc not found when the build ran; no PTX was built" > "$reports/NVCC-MISSING.txt"
+  # PTX left from an earlier build would no longer match the sources: the jar carries none rather than stale.
+  rm -f "$out"/*.ptx "$out/manifest.properties"
   exit 0
 fi
 rm -f "$reports/NVCC-MISSING.txt"

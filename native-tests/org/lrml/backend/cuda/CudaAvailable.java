@@ -2,6 +2,7 @@ package org.lrml.backend.cuda;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
 import org.lrml.backend.Backend;
@@ -59,13 +60,16 @@ public final class CudaAvailable {
         return Boolean.getBoolean(EMULATOR_PROPERTY);
     }
 
-    /** A fresh backend on the emulator with the given memory (for tests that close or exhaust a backend). */
-    static CudaBackend emulated(long memory) {
+    /**
+     * A fresh backend on the emulator with the given memory (for tests that close or exhaust a backend); with
+     * stems, an emulator of only those kernel files (launching any other kernel then fails).
+     */
+    static CudaBackend emulated(long memory, String... stems) {
         Path root = Path.of("").toAbsolutePath();
         if (!Files.isDirectory(root.resolve("kernels/emu"))) {
             throw new IllegalStateException("kernels/emu is not under the working directory " + root);
         }
-        return CudaBackend.openWith(new EmulatedDevice(EmulatorBuild.binary(root), memory));
+        return CudaBackend.openWith(new EmulatedDevice(EmulatorBuild.binary(root, List.of(stems)), memory));
     }
 
     /** A second, independent backend of the same kind as the shared one (real GPU or emulator). */

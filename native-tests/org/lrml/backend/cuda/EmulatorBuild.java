@@ -26,8 +26,13 @@ final class EmulatorBuild {
 
     /** The emulator binary, built if needed; throws IllegalStateException with the reason it cannot be. */
     static Path binary(Path root) {
+        return binary(root, List.of());
+    }
+
+    /** An emulator of only the named kernel files (all when empty): quicker to build for a single family. */
+    static Path binary(Path root, List<String> only) {
         Path kernels = root.resolve("kernels");
-        Path out = root.resolve("target/emu");
+        Path out = root.resolve("target/emu" + (only.isEmpty() ? "" : "-" + String.join("-", only)));
         Path bin = out.resolve("lrml-emu");
         try {
             List<Path> sources = new ArrayList<>();
@@ -47,7 +52,9 @@ final class EmulatorBuild {
             StringBuilder table = new StringBuilder("#include \"cuda_emu.h\"\n#include <map>\n#include <string>\n"
                     + "struct KernelEntry { void (*run)(const unsigned char*, size_t); size_t argBytes; };\n");
             List<String> stems = new ArrayList<>();
-            List<Path> cuFiles = sources.stream().filter(p -> p.toString().endsWith(".cu")).sorted().toList();
+            List<Path> cuFiles = sources.stream().filter(p -> p.toString().endsWith(".cu"))
+                    .filter(p -> only.isEmpty() || only.contains(p.getFileName().toString().replace(".cu", ""))).sorted()
+                    .toList();
             for (Path cu : cuFiles) {
                 String stem = cu.getFileName().toString().replace(".cu", "");
                 stems.add(stem);

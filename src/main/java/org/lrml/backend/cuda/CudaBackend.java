@@ -91,6 +91,20 @@ public final class CudaBackend implements Backend {
         return openWith(device);
     }
 
+    /**
+     * What PTX this build carries and what driver it needs, whether or not a GPU is present (for lrml info):
+     * e.g. "10 kernel files, PTX ISA 9.0 for compute_80 (nvcc ...), from the jar; needs a driver for CUDA 13.0 or
+     * newer (R580+)", or why there is none.
+     */
+    public static String kernelInventory() {
+        try {
+            PtxBundle b = PtxBundle.load();
+            return b.stems().size() + " kernel files, " + b.describe() + "; needs " + PtxIsa.describeRequirement(b.isa());
+        } catch (BackendUnavailableException e) {
+            return e.getMessage();
+        }
+    }
+
     /** The backend over any device implementation (the real one, or the tests' emulator). */
     static CudaBackend openWith(DeviceApi device) {
         CudaContext ctx;
