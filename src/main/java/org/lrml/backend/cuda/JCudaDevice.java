@@ -30,6 +30,11 @@ import org.lrml.backend.BackendUnavailableException;
 final class JCudaDevice implements DeviceApi {
     /** Which context is current on each thread (the driver's current context is per thread). */
     private static final ThreadLocal<CUcontext> CURRENT = new ThreadLocal<>();
+    /**
+     * Why JCuda's natives did not load, kept from the first attempt: later attempts only see "Could not
+     * initialize class jcuda.driver.JCudaDriver", which names no cause.
+     */
+    private static volatile String loadFailure;
 
     private final CUdevice device;
     private final CUcontext context;
@@ -56,10 +61,14 @@ final class JCudaDevice implements DeviceApi {
      * a BackendUnavailableException with the exact reason.
      */
     static JCudaDevice open(int index) {
+        if (loadFailure != null) {
+            throw new BackendUnavailableException(loadFailure);
+        }
         try {
             JCudaDriver.setExceptionsEnabled(false);
         } catch (Throwable t) {
-            throw new BackendUnavailableException(nativeLoadReason(t));
+            loadFailure = nativeLoadReason(t);
+            throw new BackendUnavailableException(loadFailure);
         }
         int r = JCudaDriver.cuInit(0);
         if (r != CUresult.CUDA_SUCCESS) {
