@@ -2,7 +2,7 @@ package org.lrml.backend.cuda;
 
 import java.util.Arrays;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
@@ -18,8 +18,8 @@ import org.lrml.tensor.DType;
 class BatchnormKernelsTest {
     private static Backend cuda;
 
-    @BeforeAll
-    static void open() {
+    @BeforeEach
+    void open() {
         cuda = CudaAvailable.assumeCuda();
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Storage;
@@ -15,8 +15,8 @@ import org.lrml.tensor.MemoryScope;
 @Tag("gpu")
 class CudaAllocatorTest {
 
-    @BeforeAll
-    static void open() {
+    @BeforeEach
+    void open() {
         CudaAvailable.assumeCuda();
     }
 

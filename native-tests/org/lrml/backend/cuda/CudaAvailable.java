@@ -9,7 +9,8 @@ import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
 
 /**
- * The CUDA backend for the native tests, or a skip that states why (no JCuda natives, no driver, cuInit failed,
+ * The CUDA backend for the native tests (call it in each test's {@code @BeforeEach}, so every test is reported
+ * as skipped with the reason), or a skip that states why (no JCuda natives, no driver, cuInit failed,
  * no device, PTX missing, driver too old). The reason is printed once per run.
  *
  * <p>{@code -Dlrml.cuda.emulator=true} runs the same tests on a machine without a GPU against the kernel

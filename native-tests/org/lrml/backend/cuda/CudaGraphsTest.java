@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
@@ -19,8 +19,8 @@ import org.lrml.tensor.MemoryScope;
 class CudaGraphsTest {
     private static Backend cuda;
 
-    @BeforeAll
-    static void open() {
+    @BeforeEach
+    void open() {
         cuda = CudaAvailable.assumeCuda();
         Assumptions.assumeFalse(CudaAvailable.emulated(), "graph capture needs a real GPU, not the kernel emulator");
     }

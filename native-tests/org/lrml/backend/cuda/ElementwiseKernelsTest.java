@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.EnumSet;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
@@ -25,8 +25,8 @@ class ElementwiseKernelsTest {
 
     private static Backend cuda;
 
-    @BeforeAll
-    static void open() {
+    @BeforeEach
+    void open() {
         cuda = CudaAvailable.assumeCuda();
     }
 

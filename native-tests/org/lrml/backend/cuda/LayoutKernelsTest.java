@@ -3,7 +3,7 @@ package org.lrml.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
@@ -17,8 +17,8 @@ import org.lrml.util.Rng;
 class LayoutKernelsTest {
     private static Backend cuda;
 
-    @BeforeAll
-    static void open() {
+    @BeforeEach
+    void open() {
         cuda = CudaAvailable.assumeCuda();
     }
 

@@ -3,7 +3,7 @@ package org.lrml.backend.cuda;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
@@ -19,8 +19,8 @@ class OptimKernelsTest {
     private static final int[] SIZES = {1, 7, 4097, 70_001, 300};
     private static Backend cuda;
 
-    @BeforeAll
-    static void open() {
+    @BeforeEach
+    void open() {
         cuda = CudaAvailable.assumeCuda();
     }
 

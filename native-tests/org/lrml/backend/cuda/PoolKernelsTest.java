@@ -1,6 +1,6 @@
 package org.lrml.backend.cuda;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
@@ -14,8 +14,8 @@ import org.lrml.util.Rng;
 class PoolKernelsTest {
     private static Backend cuda;
 
-    @BeforeAll
-    static void open() {
+    @BeforeEach
+    void open() {
         cuda = CudaAvailable.assumeCuda();
     }
 

@@ -25,6 +25,11 @@ public final class CudaGraphs {
     private CudaGraphs() {
     }
 
+    /** Captures what {@code step} launches on the shared CUDA backend ({@code Backends.cuda()}). */
+    public static CudaGraph capture(Runnable step) {
+        return capture(org.lrml.backend.Backends.cuda(), step);
+    }
+
     /** Captures what {@code step} launches on the CUDA backend into a graph; the step is not executed. */
     public static CudaGraph capture(Backend backend, Runnable step) {
         if (!(backend instanceof CudaBackend cb)) {
