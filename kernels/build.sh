@@ -7,7 +7,8 @@
 #
 # Options: --arch compute_NN (default compute_80), --out DIR (default target/classes/kernels, the PTX that the
 # jar carries), --reports DIR (default target/kernels: one ptxas -v report per file and GPU architecture),
-# --check "sm_80 sm_90" (architectures ptxas assembles for; those older than --arch are skipped),
+# --check "sm_80 sm_90" (architectures ptxas assembles for; those older than --arch are skipped; with --out and
+# no --reports, the reports go to OUT/ptxas-reports),
 # --nvcc PATH (default: nvcc on PATH, else /usr/local/cuda/bin/nvcc).
 #
 # Flags: -O3 -lineinfo, and deliberately no --use_fast_math (results must match the CPU specification).
@@ -21,17 +22,23 @@ out="$root/target/classes/kernels"
 reports="$root/target/kernels"
 check="sm_80 sm_90"
 nvcc=""
+reportsGiven=0
+outGiven=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    --reports) reports="$2"; shift 2 ;;
+    --out) out="$2"; outGiven=1; shift 2 ;;
+    --reports) reports="$2"; reportsGiven=1; shift 2 ;;
     --check) check="$2"; shift 2 ;;
     --nvcc) nvcc="$2"; shift 2 ;;
     -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "kernels/build.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+# A rebuild into another folder keeps its reports there, apart from the Maven build's.
+if [ "$outGiven" -eq 1 ] && [ "$reportsGiven" -eq 0 ]; then
+  reports="$out/ptxas-reports"
+fi
 case "$arch" in
   compute_[0-9]*) ;;
   *) echo "kernels/build.sh: --arch must look like compute_80, got '$arch'" >&2; exit 2 ;;
@@ -89,7 +96,7 @@ build_one() {
 }
 
 stems=()
-todo=()
+stale=()
 for cu in "$here"/*.cu; do
   stem="$(basename "$cu" .cu)"
   stems+=("$stem")
@@ -102,14 +109,14 @@ for cu in "$here"/*.cu; do
   for a in "${checkArchs[@]}"; do
     [ -f "$reports/$stem.$a.txt" ] || fresh=0
   done
-  [ "$fresh" -eq 1 ] || todo+=("$cu")
+  [ "$fresh" -eq 1 ] || stale+=("$cu")
 done
 
 # nvcc runs in parallel, one job per core.
 jobs="$(nproc 2>/dev/null || echo 2)"
 failed=0
 running=0
-for cu in "${todo[@]}"; do
+for cu in "${stale[@]}"; do
   build_one "$cu" &
   running=$((running + 1))
   if [ "$running" -ge "$jobs" ]; then
@@ -125,7 +132,7 @@ if [ "$failed" -ne 0 ]; then
   echo "kernels/build.sh: kernel compilation failed (messages above)" >&2
   exit 1
 fi
-built=${#todo[@]}
+built=${#stale[@]}
 
 isa="$(sed -n 's/^\.version \([0-9.]*\).*/\1/p' "$out/${stems[0]}.ptx" | head -1)"
 {
