@@ -28,7 +28,20 @@ final class InfoCommand implements Callable<Integer> {
         } else {
             System.out.println("  cuda: not available: " + reason);
         }
+        String kernels = cudaKernels();
+        if (kernels != null) {
+            System.out.println("  cuda kernels: " + kernels);
+        }
         return 0;
+    }
+
+    /** The PTX inventory of this build, asked reflectively like Backends does (null in a build without CUDA). */
+    private static String cudaKernels() {
+        try {
+            return (String) Class.forName("org.lrml.backend.cuda.CudaBackend").getMethod("kernelInventory").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
     }
 
     private static String vectorApi() {

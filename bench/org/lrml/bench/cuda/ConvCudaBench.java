@@ -1,0 +1,63 @@
+package org.lrml.bench.cuda;
+
+import java.util.concurrent.TimeUnit;
+
+import org.lrml.backend.Backend;
+import org.lrml.backend.ConvGeometry;
+import org.lrml.backend.Storage;
+import org.lrml.tensor.DType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** kernels/conv.cu: the three passes of a 3x3 convolution of a batch 64, 32 -> 64 channels, 28 x 28 (the LRML CNN's middle layer). */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class ConvCudaBench {
+    private Backend cuda;
+    private ConvGeometry g;
+    private Storage x;
+    private Storage w;
+    private Storage y;
+    private Storage dx;
+    private Storage dw;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        cuda = CudaBenchState.cuda();
+        g = new ConvGeometry(64, 32, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        x = CudaBenchState.normal(cuda, 1, 64 * 32 * 28 * 28);
+        w = CudaBenchState.normal(cuda, 2, 64 * 32 * 9);
+        y = CudaBenchState.normal(cuda, 3, 64 * 64 * 28 * 28);
+        dx = cuda.allocate(DType.F32, 64L * 32 * 28 * 28);
+        dw = cuda.allocate(DType.F32, 64L * 32 * 9);
+        CudaBenchState.perCall("conv2d " + g, 4.0 * (64 * 32 * 784 + 64 * 64 * 784), g.flops());
+    }
+
+    @Benchmark
+    public void forward() {
+        cuda.conv2dForward(g, x, w, y); cuda.synchronize();
+    }
+
+    @Benchmark
+    public void backwardData() {
+        cuda.conv2dBackwardData(g, y, w, dx); cuda.synchronize();
+    }
+
+    @Benchmark
+    public void backwardFilter() {
+        cuda.conv2dBackwardFilter(g, x, y, dw); cuda.synchronize();
+    }
+}

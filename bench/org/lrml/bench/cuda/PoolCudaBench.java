@@ -1,0 +1,54 @@
+package org.lrml.bench.cuda;
+
+import java.util.concurrent.TimeUnit;
+
+import org.lrml.backend.Backend;
+import org.lrml.backend.PoolGeometry;
+import org.lrml.backend.Storage;
+import org.lrml.tensor.DType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** kernels/pool.cu: 2x2 max pooling of a batch 64 x 64 channels x 28 x 28, forward and backward. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class PoolCudaBench {
+    private Backend cuda;
+    private PoolGeometry g;
+    private Storage x;
+    private Storage y;
+    private Storage dx;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        cuda = CudaBenchState.cuda();
+        g = new PoolGeometry(64, 64, 28, 28, 2, 2, 2, 2, 0, 0, true);
+        x = CudaBenchState.normal(cuda, 1, 64 * 64 * 28 * 28);
+        y = CudaBenchState.normal(cuda, 2, 64 * 64 * 14 * 14);
+        dx = cuda.allocate(DType.F32, 64L * 64 * 28 * 28);
+        CudaBenchState.perCall("maxpool 2x2 of 64x64x28x28", 4.0 * 64 * 64 * (784 + 196), 0);
+    }
+
+    @Benchmark
+    public void maxForward() {
+        cuda.maxPool2dForward(g, x, y); cuda.synchronize();
+    }
+
+    @Benchmark
+    public void maxBackward() {
+        cuda.maxPool2dBackward(g, x, y, dx); cuda.synchronize();
+    }
+}

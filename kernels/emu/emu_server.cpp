@@ -1,0 +1,317 @@
+// emu_server.cpp -- the emulated device: a process that owns "device" memory and runs kernels on request.
+// The Java side (EmulatedDevice in native-tests) speaks a small binary protocol over stdin/stdout, all
+// little-endian: one request byte, its fields, then a reply (status byte 0, or 1 with a length-prefixed message).
+//   1 ALLOC  u64 bytes                  -> u64 address
+//   2 FREE   u64 address
+//   3 WRITE  u64 address, u64 n, bytes
+//   4 READ   u64 address, u64 n         -> bytes
+//   5 COPY   u64 src, u64 dst, u64 n
+//   6 LAUNCH u16 name length, name, u32 grid x y z, block x y z, u32 arg bytes, args -> status
+//   7 QUIT
+// The kernel table (name -> wrapper that unpacks the argument bytes into typed parameters) is generated from
+// the kernels' extern "C" signatures by the test build (emu_dispatch.cpp).
+#include "cuda_emu.h"
+
+#include <csignal>
+#include <map>
+#include <string>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <vector>
+
+dim3 threadIdx, blockIdx, blockDim, gridDim;
+
+struct KernelEntry {
+    void (*run)(const unsigned char*, size_t);
+    size_t argBytes;
+};
+// Provided by the generated emu_dispatch.cpp.
+extern const std::map<std::string, KernelEntry>& emu_kernels();
+
+namespace {
+
+const size_t PAGE = 4096;
+const size_t STACK_BYTES = 256 * 1024;
+
+struct Allocation {
+    unsigned char* base;  // mapping start
+    size_t mapped;        // mapping length (data pages + guard page)
+};
+std::map<uintptr_t, Allocation> allocations;
+
+struct Thread {
+    ucontext_t context;
+    int state;  // 0 runnable, 1 waiting at a barrier, 2 finished
+};
+std::vector<Thread> threads;
+std::vector<unsigned char*> stacks;
+ucontext_t scheduler;
+int current = -1;
+const KernelEntry* runningKernel = nullptr;
+const unsigned char* runningArgs = nullptr;
+size_t runningArgLength = 0;
+const char* runningName = "";
+char failure[512];
+bool failed = false;
+
+void writeAll(const void* p, size_t n) {
+    const unsigned char* c = static_cast<const unsigned char*>(p);
+    while (n > 0) {
+        ssize_t w = write(1, c, n);
+        if (w <= 0) _exit(10);
+        c += w;
+        n -= (size_t)w;
+    }
+}
+
+void readAll(void* p, size_t n) {
+    unsigned char* c = static_cast<unsigned char*>(p);
+    while (n > 0) {
+        ssize_t r = read(0, c, n);
+        if (r <= 0) _exit(0);  // the Java side went away
+        c += r;
+        n -= (size_t)r;
+    }
+}
+
+template <typename T>
+T get() {
+    T v;
+    readAll(&v, sizeof v);
+    return v;
+}
+
+void ok() {
+    unsigned char s = 0;
+    writeAll(&s, 1);
+}
+
+void error(const std::string& msg) {
+    unsigned char s = 1;
+    writeAll(&s, 1);
+    uint32_t n = (uint32_t)msg.size();
+    writeAll(&n, 4);
+    writeAll(msg.data(), n);
+}
+
+// An access outside every allocation's pages hits a guard page: report the kernel and thread, then stop.
+void onFault(int sig, siginfo_t* info, void*) {
+    char buf[600];
+    int n = snprintf(buf, sizeof buf,
+                     "\nlrml-emu: %s at address %p in kernel %s, block (%u, %u, %u), thread (%u, %u, %u): an"
+                     " out-of-bounds access\n",
+                     sig == SIGSEGV ? "segmentation fault" : "bus error", info->si_addr, runningName, blockIdx.x,
+                     blockIdx.y, blockIdx.z, threadIdx.x, threadIdx.y, threadIdx.z);
+    if (n > 0) {
+        ssize_t ignored = write(2, buf, (size_t)n);
+        (void)ignored;
+    }
+    _exit(3);
+}
+
+void threadMain() {
+    runningKernel->run(runningArgs, runningArgLength);
+    threads[current].state = 2;
+}
+
+void setThreadIndex(int t) {
+    threadIdx.x = (unsigned)t % blockDim.x;
+    threadIdx.y = ((unsigned)t / blockDim.x) % blockDim.y;
+    threadIdx.z = (unsigned)t / (blockDim.x * blockDim.y);
+}
+
+bool runBlock(int nThreads) {
+    for (int t = 0; t < nThreads; ++t) {
+        Thread& th = threads[t];
+        getcontext(&th.context);
+        th.context.uc_stack.ss_sp = stacks[t];
+        th.context.uc_stack.ss_size = STACK_BYTES;
+        th.context.uc_link = &scheduler;
+        makecontext(&th.context, threadMain, 0);
+        th.state = 0;
+    }
+    for (;;) {
+        for (int t = 0; t < nThreads; ++t) {
+            if (threads[t].state != 0) continue;
+            current = t;
+            setThreadIndex(t);
+            swapcontext(&scheduler, &threads[t].context);
+            if (failed) return false;
+        }
+        int waiting = 0;
+        int finished = 0;
+        for (int t = 0; t < nThreads; ++t) {
+            waiting += threads[t].state == 1;
+            finished += threads[t].state == 2;
+        }
+        if (finished == nThreads) return true;
+        if (finished > 0) {
+            snprintf(failure, sizeof failure,
+                     "kernel %s, block (%u, %u, %u): %d threads wait at __syncthreads while %d have finished (a barrier"
+                     " inside divergent code)", runningName, blockIdx.x, blockIdx.y, blockIdx.z, waiting, finished);
+            failed = true;
+            return false;
+        }
+        for (int t = 0; t < nThreads; ++t) threads[t].state = 0;  // everyone arrived: release the barrier
+    }
+}
+
+void launch() {
+    uint16_t nameLength = get<uint16_t>();
+    std::string name(nameLength, '\0');
+    readAll(&name[0], nameLength);
+    unsigned g[3], b[3];
+    for (int i = 0; i < 3; ++i) g[i] = get<uint32_t>();
+    for (int i = 0; i < 3; ++i) b[i] = get<uint32_t>();
+    uint32_t argBytes = get<uint32_t>();
+    std::vector<unsigned char> args(argBytes);
+    if (argBytes > 0) readAll(args.data(), argBytes);
+    auto it = emu_kernels().find(name);
+    if (it == emu_kernels().end()) {
+        error("the emulator has no kernel " + name + " (rebuild it from kernels/*.cu)");
+        return;
+    }
+    if (it->second.argBytes != argBytes) {
+        error("kernel " + name + " takes " + std::to_string(it->second.argBytes) + " bytes of parameters, got " +
+              std::to_string(argBytes));
+        return;
+    }
+    int nThreads = (int)(b[0] * b[1] * b[2]);
+    if (nThreads < 1 || nThreads > 1024) {
+        error("kernel " + name + ": block of " + std::to_string(nThreads) + " threads");
+        return;
+    }
+    while ((int)stacks.size() < nThreads) {
+        void* s = mmap(nullptr, STACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (s == MAP_FAILED) {
+            error("emulator: cannot map thread stacks");
+            return;
+        }
+        stacks.push_back(static_cast<unsigned char*>(s));
+    }
+    threads.resize((size_t)nThreads);
+    runningKernel = &it->second;
+    runningArgs = args.data();
+    runningArgLength = args.size();
+    runningName = it->first.c_str();
+    failed = false;
+    gridDim = dim3{g[0], g[1], g[2]};
+    blockDim = dim3{b[0], b[1], b[2]};
+    for (unsigned z = 0; z < g[2]; ++z) {
+        for (unsigned y = 0; y < g[1]; ++y) {
+            for (unsigned x = 0; x < g[0]; ++x) {
+                blockIdx = dim3{x, y, z};
+                if (!runBlock(nThreads)) {
+                    error(failure);
+                    return;
+                }
+            }
+        }
+    }
+    ok();
+}
+
+void alloc() {
+    uint64_t bytes = get<uint64_t>();
+    // Data pages, then a guard page; the data ends where the guard begins (rounded to 16 bytes for float4).
+    size_t rounded = (size_t)((bytes + 15) / 16 * 16);
+    size_t dataPages = (rounded + PAGE - 1) / PAGE * PAGE;
+    if (dataPages == 0) dataPages = PAGE;
+    size_t mapped = dataPages + PAGE;
+    void* m = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        uint64_t zero = 0;
+        ok();
+        writeAll(&zero, 8);  // address 0: out of memory
+        return;
+    }
+    unsigned char* base = static_cast<unsigned char*>(m);
+    mprotect(base + dataPages, PAGE, PROT_NONE);
+    unsigned char* data = base + dataPages - rounded;
+    // Fresh device memory is not zeroed on a GPU; fill it with a NaN pattern so kernels that read before
+    // writing show it.
+    memset(base, 0xff, dataPages);
+    allocations[(uintptr_t)data] = Allocation{base, mapped};
+    uint64_t address = (uint64_t)(uintptr_t)data;
+    ok();
+    writeAll(&address, 8);
+}
+
+void freeMemory() {
+    uint64_t address = get<uint64_t>();
+    auto it = allocations.find((uintptr_t)address);
+    if (it == allocations.end()) {
+        error("free of an address the emulator did not allocate");
+        return;
+    }
+    munmap(it->second.base, it->second.mapped);
+    allocations.erase(it);
+    ok();
+}
+
+}  // namespace
+
+void __syncthreads() {
+    threads[current].state = 1;
+    swapcontext(&threads[current].context, &scheduler);
+}
+
+void __trap() {
+    char buf[400];
+    int n = snprintf(buf, sizeof buf, "\nlrml-emu: __trap() in kernel %s, block (%u, %u, %u), thread (%u, %u, %u)\n",
+                     runningName, blockIdx.x, blockIdx.y, blockIdx.z, threadIdx.x, threadIdx.y, threadIdx.z);
+    if (n > 0) {
+        ssize_t ignored = write(2, buf, (size_t)n);
+        (void)ignored;
+    }
+    _exit(4);
+}
+
+int main() {
+    static unsigned char altStack[64 * 1024];
+    stack_t ss{};
+    ss.ss_sp = altStack;
+    ss.ss_size = sizeof altStack;
+    sigaltstack(&ss, nullptr);
+    struct sigaction sa {};
+    sa.sa_sigaction = onFault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigaction(SIGSEGV, &sa, nullptr);
+    sigaction(SIGBUS, &sa, nullptr);
+    for (;;) {
+        unsigned char op = get<unsigned char>();
+        switch (op) {
+            case 1: alloc(); break;
+            case 2: freeMemory(); break;
+            case 3: {
+                runningName = "(host-to-device copy)";
+                uint64_t address = get<uint64_t>();
+                uint64_t n = get<uint64_t>();
+                readAll(reinterpret_cast<void*>((uintptr_t)address), (size_t)n);
+                ok();
+                break;
+            }
+            case 4: {
+                runningName = "(device-to-host copy)";
+                uint64_t address = get<uint64_t>();
+                uint64_t n = get<uint64_t>();
+                ok();
+                writeAll(reinterpret_cast<void*>((uintptr_t)address), (size_t)n);
+                break;
+            }
+            case 5: {
+                runningName = "(device-to-device copy)";
+                uint64_t src = get<uint64_t>();
+                uint64_t dst = get<uint64_t>();
+                uint64_t n = get<uint64_t>();
+                memmove(reinterpret_cast<void*>((uintptr_t)dst), reinterpret_cast<void*>((uintptr_t)src), (size_t)n);
+                ok();
+                break;
+            }
+            case 6: launch(); break;
+            case 7: return 0;
+            default: error("unknown request " + std::to_string(op)); return 1;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.lrml.backend.cuda;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Assumptions;
+import org.lrml.backend.Backend;
+import org.lrml.backend.Backends;
+
+/**
+ * The CUDA backend for the native tests (call it in each test's {@code @BeforeEach}, so every test is reported
+ * as skipped with the reason), or a skip that states why (no JCuda natives, no driver, cuInit failed,
+ * no device, PTX missing, driver too old). The reason is printed once per run.
+ *
+ * <p>{@code -Dlrml.cuda.emulator=true} runs the same tests on a machine without a GPU against the kernel
+ * emulator (kernels/emu, built with g++), which executes the kernels' source on the CPU: the launchers,
+ * allocator and kernel logic are then checked for real, the JCuda calls are not.
+ *
+ * <p>Native tests run with {@code -Dlrml.cuda.syncEachLaunch=true} unless it is set otherwise, so a kernel
+ * error is reported at the launch that caused it.
+ */
+public final class CudaAvailable {
+    public static final String EMULATOR_PROPERTY = "lrml.cuda.emulator";
+    /** Device memory the emulator pretends to have. */
+    static final long EMULATOR_MEMORY = 2L << 30;
+
+    private static Backend backend;
+    private static String reason;
+
+    private CudaAvailable() {
+    }
+
+    /** The shared CUDA backend; skips the calling test (or class) with the reason when there is none. */
+    public static synchronized Backend assumeCuda() {
+        if (backend == null && reason == null) {
+            if (System.getProperty(CudaContext.SYNC_PROPERTY) == null) {
+                System.setProperty(CudaContext.SYNC_PROPERTY, "true");
+            }
+            if (Boolean.getBoolean(EMULATOR_PROPERTY)) {
+                try {
+                    backend = emulated(EMULATOR_MEMORY);
+                } catch (RuntimeException e) {
+                    reason = "the kernel emulator is not available: " + e.getMessage();
+                }
+            } else {
+                reason = Backends.cudaUnavailableReason();
+                if (reason == null) {
+                    backend = Backends.cuda();
+                }
+            }
+            System.out.println(reason == null ? "[native tests] on " + backend.describe().lines().findFirst().orElse("")
+                    : "[native tests] skipped: " + reason);
+        }
+        Assumptions.assumeTrue(reason == null, () -> "no CUDA backend: " + reason);
+        return backend;
+    }
+
+    /** True when the backend under test is the emulator (some checks need a real GPU). */
+    public static boolean emulated() {
+        return Boolean.getBoolean(EMULATOR_PROPERTY);
+    }
+
+    /**
+     * A fresh backend on the emulator with the given memory (for tests that close or exhaust a backend); with
+     * stems, an emulator of only those kernel files (launching any other kernel then fails).
+     */
+    static CudaBackend emulated(long memory, String... stems) {
+        Path root = Path.of("").toAbsolutePath();
+        if (!Files.isDirectory(root.resolve("kernels/emu"))) {
+            throw new IllegalStateException("kernels/emu is not under the working directory " + root);
+        }
+        return CudaBackend.openWith(new EmulatedDevice(EmulatorBuild.binary(root, List.of(stems)), memory));
+    }
+
+    /** A second, independent backend of the same kind as the shared one (real GPU or emulator). */
+    static CudaBackend fresh(long emulatorMemory) {
+        assumeCuda();
+        return emulated() ? emulated(emulatorMemory) : (CudaBackend) CudaBackend.open();
+    }
+}

@@ -1,0 +1,296 @@
+package org.lrml.backend.cuda;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link DeviceApi} backed by the kernel emulator (kernels/emu, built by {@link EmulatorBuild}): device memory
+ * lives in the emulator process, launches run the kernels' C++ source there, one block at a time. Lets the whole
+ * CUDA backend run its native tests on a machine without a GPU. A memory limit makes out-of-memory testable.
+ * Not thread-safe beyond the synchronisation below; graph capture needs a real GPU.
+ */
+final class EmulatedDevice implements DeviceApi {
+    private final Process process;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final Path errors;
+    private final long limit;
+    private long used;
+    private boolean closed;
+
+    EmulatedDevice(Path binary, long memoryLimit) {
+        try {
+            errors = Files.createTempFile("lrml-emu", ".log");
+            errors.toFile().deleteOnExit();
+            process = new ProcessBuilder(binary.toString()).redirectError(errors.toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the kernel emulator " + binary + ": " + e.getMessage(), e);
+        }
+        in = new DataInputStream(new BufferedInputStream(process.getInputStream()));
+        out = new BufferedOutputStream(process.getOutputStream(), 1 << 16);
+        limit = memoryLimit;
+    }
+
+    @Override
+    public String kind() {
+        return "CPU kernel emulator (kernels/emu; no GPU involved)";
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return new DeviceInfo("kernel emulator", 9, 0, limit, 13000, 2, 1024, Integer.MAX_VALUE, 65535, 65535);
+    }
+
+    @Override
+    public synchronized long[] memInfo() {
+        return new long[]{limit - used, limit};
+    }
+
+    // ---------------------------------------------------------------- protocol
+
+    private static ByteBuffer le(int n) {
+        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private void send(ByteBuffer b) throws IOException {
+        out.write(b.array(), 0, b.position());
+    }
+
+    /** Reads the status byte; throws with the emulator's message (or its dying words) on failure. */
+    private void status(String what) throws IOException {
+        out.flush();
+        int s;
+        try {
+            s = in.readUnsignedByte();
+        } catch (EOFException e) {
+            throw died(what);
+        }
+        if (s != 0) {
+            byte[] len = in.readNBytes(4);
+            int n = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            throw new CudaException(what + ": " + new String(in.readNBytes(n), StandardCharsets.UTF_8), -1);
+        }
+    }
+
+    private CudaException died(String what) {
+        closed = true;
+        String log;
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+            log = Files.readString(errors, StandardCharsets.UTF_8).strip();
+        } catch (IOException | InterruptedException e) {
+            log = "(no message: " + e + ")";
+        }
+        return new CudaException(what + ": the kernel emulator stopped (exit " + (process.isAlive() ? "?" : process.exitValue())
+                + "): " + log, -1);
+    }
+
+    private CudaException io(String what, IOException e) {
+        return died(what + " (" + e.getMessage() + ")");
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the kernel emulator has stopped or been closed");
+        }
+    }
+
+    @Override
+    public synchronized DeviceMemory malloc(long bytes) {
+        requireOpen();
+        if (used + bytes > limit) {
+            return null;
+        }
+        try {
+            send(le(9).put((byte) 1).putLong(bytes));
+            status("alloc " + bytes);
+            long address = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (address == 0) {
+                return null;
+            }
+            used += bytes;
+            return new DeviceMemory(address, bytes, null);
+        } catch (IOException e) {
+            throw io("alloc", e);
+        }
+    }
+
+    @Override
+    public synchronized void free(DeviceMemory m) {
+        requireOpen();
+        try {
+            send(le(9).put((byte) 2).putLong(m.address));
+            status("free " + m);
+            used -= m.bytes;
+        } catch (IOException e) {
+            throw io("free", e);
+        }
+    }
+
+    private synchronized void write(long address, byte[] bytes) {
+        requireOpen();
+        try {
+            send(le(17).put((byte) 3).putLong(address).putLong(bytes.length));
+            out.write(bytes);
+            status(String.format("upload of %d bytes to 0x%x", bytes.length, address));
+        } catch (IOException e) {
+            throw io("upload", e);
+        }
+    }
+
+    @Override
+    public void upload(long dst, float[] src) {
+        ByteBuffer b = le(4 * src.length);
+        b.asFloatBuffer().put(src);
+        write(dst, b.array());
+    }
+
+    @Override
+    public void upload(long dst, int[] src) {
+        ByteBuffer b = le(4 * src.length);
+        b.asIntBuffer().put(src);
+        write(dst, b.array());
+    }
+
+    @Override
+    public void upload(long dst, byte[] src) {
+        write(dst, src.clone());
+    }
+
+    @Override
+    public synchronized void download(long src, float[] dst) {
+        requireOpen();
+        try {
+            send(le(17).put((byte) 4).putLong(src).putLong(4L * dst.length));
+            status(String.format("download of %d floats from 0x%x", dst.length, src));
+            byte[] bytes = in.readNBytes(4 * dst.length);
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst);
+        } catch (IOException e) {
+            throw io("download", e);
+        }
+    }
+
+    @Override
+    public synchronized void copy(long src, long dst, long bytes) {
+        requireOpen();
+        try {
+            send(le(25).put((byte) 5).putLong(src).putLong(dst).putLong(bytes));
+            status("device copy of " + bytes + " bytes");
+        } catch (IOException e) {
+            throw io("device copy", e);
+        }
+    }
+
+    @Override
+    public Object loadModule(String stem, String ptx) {
+        return stem;
+    }
+
+    @Override
+    public Object function(Object module, String stem, String kernel) {
+        return kernel;
+    }
+
+    @Override
+    public void unloadModule(Object module) {
+    }
+
+    @Override
+    public synchronized void launch(Object function, int gx, int gy, int gz, int bx, int by, int bz, int sharedBytes,
+                                    KernelArgs args) {
+        requireOpen();
+        byte[] name = ((String) function).getBytes(StandardCharsets.UTF_8);
+        int argBytes = 0;
+        for (KernelArgs.Arg a : args.list()) {
+            argBytes += a.bytes().length;
+        }
+        ByteBuffer b = le(1 + 2 + name.length + 24 + 4 + argBytes).put((byte) 6).putShort((short) name.length).put(name)
+                .putInt(gx).putInt(gy).putInt(gz).putInt(bx).putInt(by).putInt(bz).putInt(argBytes);
+        for (KernelArgs.Arg a : args.list()) {
+            b.put(a.bytes());
+        }
+        try {
+            send(b);
+            status("emulated launch");
+        } catch (IOException e) {
+            throw io("launch", e);
+        }
+    }
+
+    @Override
+    public void synchronize() {
+        requireOpen();  // launches run to completion before the reply, so there is nothing to wait for
+    }
+
+    @Override
+    public Object eventCreate() {
+        return new long[1];
+    }
+
+    @Override
+    public void eventRecord(Object event) {
+        ((long[]) event)[0] = System.nanoTime();
+    }
+
+    @Override
+    public float eventElapsedMillis(Object start, Object end) {
+        return (((long[]) end)[0] - ((long[]) start)[0]) / 1e6f;
+    }
+
+    @Override
+    public void eventDestroy(Object event) {
+    }
+
+    @Override
+    public void beginCapture() {
+        throw new UnsupportedOperationException("CUDA graph capture needs a real GPU; the kernel emulator cannot capture");
+    }
+
+    @Override
+    public Object endCapture() {
+        throw new UnsupportedOperationException("CUDA graph capture needs a real GPU");
+    }
+
+    @Override
+    public void abortCapture() {
+    }
+
+    @Override
+    public void graphLaunch(Object graphExec) {
+        throw new UnsupportedOperationException("CUDA graph replay needs a real GPU");
+    }
+
+    @Override
+    public void graphDestroy(Object graphExec) {
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            out.write(7);
+            out.flush();
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // the emulator is going away either way
+        } finally {
+            process.destroy();
+            File f = errors.toFile();
+            f.delete();
+        }
+    }
+}

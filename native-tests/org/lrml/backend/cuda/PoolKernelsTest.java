@@ -1,0 +1,97 @@
+package org.lrml.backend.cuda;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.lrml.backend.Backend;
+import org.lrml.backend.PoolGeometry;
+import org.lrml.backend.Storage;
+import org.lrml.tensor.DType;
+import org.lrml.util.Rng;
+
+/** kernels/pool.cu against the CPU backend: max and average pooling, forward and gather-form backward. */
+@Tag("gpu")
+class PoolKernelsTest {
+    private static Backend cuda;
+
+    @BeforeEach
+    void open() {
+        cuda = CudaAvailable.assumeCuda();
+    }
+
+    static final PoolGeometry[] GEOMETRIES = {
+            new PoolGeometry(2, 3, 16, 16, 2, 2, 2, 2, 0, 0, true),
+            new PoolGeometry(3, 5, 17, 13, 3, 3, 2, 2, 1, 1, true),
+            new PoolGeometry(3, 5, 17, 13, 3, 3, 2, 2, 1, 1, false),
+            new PoolGeometry(2, 4, 11, 9, 3, 2, 1, 1, 1, 1, false),
+            new PoolGeometry(1, 70, 7, 7, 7, 7, 1, 1, 0, 0, true),
+    };
+
+    /** Distinct values (a shuffled ramp) so every window has one maximum. */
+    private static float[] distinct(long seed, int n) {
+        int[] perm = new Rng(seed).permutation(n);
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (perm[i] - n / 2f) * 0.01f;
+        }
+        return f;
+    }
+
+    private static int inputs(PoolGeometry g) {
+        return g.n() * g.c() * g.h() * g.w();
+    }
+
+    private static int outputs(PoolGeometry g) {
+        return g.n() * g.c() * g.outH() * g.outW();
+    }
+
+    @Test
+    void maxPoolForwardAndBackwardMatchTheCpu() {
+        for (PoolGeometry g : GEOMETRIES) {
+            float[] x = distinct(1, inputs(g));
+            float[] dy = Compare.normal(2, outputs(g));
+            double[] fwd = Reference.cpuOr("pooling", () -> {
+                Storage y = Compare.cpu().allocate(DType.F32, outputs(g));
+                Compare.cpu().maxPool2dForward(g, Compare.cpu().upload(x), y);
+                return Compare.values(Compare.cpu(), y);
+            }, () -> Reference.maxPoolForward(g, x));
+            Storage y = cuda.allocate(DType.F32, outputs(g));
+            cuda.maxPool2dForward(g, cuda.upload(x), y);
+            Compare.close("maxPool2d forward " + g, g.yShape(), fwd, Compare.values(cuda, y));
+
+            double[] bwd = Reference.cpuOr("pooling", () -> {
+                Storage dx = Compare.cpu().allocate(DType.F32, inputs(g));
+                Compare.cpu().maxPool2dBackward(g, Compare.cpu().upload(x), Compare.cpu().upload(dy), dx);
+                return Compare.values(Compare.cpu(), dx);
+            }, () -> Reference.maxPoolBackward(g, x, dy));
+            Storage dx = cuda.upload(Compare.uniform(3, inputs(g), 5, 6));  // must be overwritten
+            cuda.maxPool2dBackward(g, cuda.upload(x), cuda.upload(dy), dx);
+            Compare.close("maxPool2d backward " + g, g.xShape(), bwd, Compare.values(cuda, dx));
+        }
+    }
+
+    @Test
+    void avgPoolForwardAndBackwardMatchTheCpu() {
+        for (PoolGeometry g : GEOMETRIES) {
+            float[] x = Compare.normal(4, inputs(g));
+            float[] dy = Compare.normal(5, outputs(g));
+            double[] fwd = Reference.cpuOr("pooling", () -> {
+                Storage y = Compare.cpu().allocate(DType.F32, outputs(g));
+                Compare.cpu().avgPool2dForward(g, Compare.cpu().upload(x), y);
+                return Compare.values(Compare.cpu(), y);
+            }, () -> Reference.avgPoolForward(g, x));
+            Storage y = cuda.allocate(DType.F32, outputs(g));
+            cuda.avgPool2dForward(g, cuda.upload(x), y);
+            Compare.close("avgPool2d forward " + g, g.yShape(), fwd, Compare.values(cuda, y));
+
+            double[] bwd = Reference.cpuOr("pooling", () -> {
+                Storage dx = Compare.cpu().allocate(DType.F32, inputs(g));
+                Compare.cpu().avgPool2dBackward(g, Compare.cpu().upload(dy), dx);
+                return Compare.values(Compare.cpu(), dx);
+            }, () -> Reference.avgPoolBackward(g, dy));
+            Storage dx = cuda.upload(Compare.uniform(6, inputs(g), 5, 6));
+            cuda.avgPool2dBackward(g, cuda.upload(dy), dx);
+            Compare.close("avgPool2d backward " + g, g.xShape(), bwd, Compare.values(cuda, dx));
+        }
+    }
+}

@@ -1,0 +1,456 @@
+package org.lrml.backend.cuda;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.lrml.backend.Backend;
+import org.lrml.backend.BackendUnavailableException;
+import org.lrml.backend.BinaryOp;
+import org.lrml.backend.ConvGeometry;
+import org.lrml.backend.GemmSpec;
+import org.lrml.backend.PoolGeometry;
+import org.lrml.backend.RankResult;
+import org.lrml.backend.RankSpec;
+import org.lrml.backend.ReduceOp;
+import org.lrml.backend.Storage;
+import org.lrml.backend.UnaryOp;
+import org.lrml.backend.cuda.Providers.Family;
+import org.lrml.backend.cuda.Providers.Option;
+import org.lrml.backend.cuda.kernels.BatchnormKernels;
+import org.lrml.backend.cuda.kernels.ConvKernels;
+import org.lrml.backend.cuda.kernels.DropoutKernels;
+import org.lrml.backend.cuda.kernels.ElementwiseKernels;
+import org.lrml.backend.cuda.kernels.GemmKernels;
+import org.lrml.backend.cuda.kernels.LayoutKernels;
+import org.lrml.backend.cuda.kernels.OptimKernels;
+import org.lrml.backend.cuda.kernels.PoolKernels;
+import org.lrml.backend.cuda.kernels.ReduceKernels;
+import org.lrml.backend.cuda.kernels.SoftmaxKernels;
+import org.lrml.loss.LossSpec;
+import org.lrml.tensor.DType;
+import org.lrml.tensor.MemoryScope;
+
+/**
+ * The CUDA backend: float32 tensors in device memory, every primitive a launch of the project's own PTX kernels
+ * (kernels/*.cu) through one launcher class per kernel file. Created by Backends.cuda() through
+ * {@link #open()}, which says exactly why when it cannot start. {@link #close()} releases the device memory,
+ * the modules and the device.
+ *
+ * <p>System properties: {@code lrml.cuda.device} (index, default 0), {@code lrml.cuda.ptxDir} (PTX built with
+ * kernels/build.sh for another driver), {@code lrml.cuda.syncEachLaunch} (check every kernel at its launch),
+ * {@code lrml.cuda.provider.<family>} (force a provider), {@code lrml.cuda.kernel.<kernel>} (force a version).
+ *
+ * @see org.lrml.backend.Backends#cuda()
+ */
+public final class CudaBackend implements Backend {
+    private final CudaContext ctx;
+    private final Providers providers;
+    private final ElementwiseKernels elementwise;
+    private final ReduceKernels reduce;
+    private final LayoutKernels layout;
+    private final GemmKernels gemm;
+    private final ConvKernels conv;
+    private final PoolKernels pool;
+    private final BatchnormKernels batchnorm;
+    private final SoftmaxKernels softmax;
+    private final DropoutKernels dropout;
+    private final OptimKernels optim;
+    private boolean closed;
+
+    private CudaBackend(CudaContext ctx) {
+        this.ctx = ctx;
+        this.providers = Providers.resolve(providerOptions());
+        this.elementwise = new ElementwiseKernels(ctx);
+        this.reduce = new ReduceKernels(ctx, elementwise);
+        this.layout = new LayoutKernels(ctx);
+        this.gemm = new GemmKernels(ctx);
+        this.conv = new ConvKernels(ctx, gemm, layout);
+        this.pool = new PoolKernels(ctx);
+        this.batchnorm = new BatchnormKernels(ctx);
+        this.softmax = new SoftmaxKernels(ctx);
+        this.dropout = new DropoutKernels(ctx);
+        this.optim = new OptimKernels(ctx);
+    }
+
+    /**
+     * Opens the CUDA backend on device {@code -Dlrml.cuda.device} (default 0). Throws BackendUnavailableException
+     * with the exact reason: JCuda natives missing, no driver (libcuda.so.1), cuInit failure, no device, PTX
+     * missing from the jar, or a driver too old for the PTX (with the command that rebuilds it).
+     */
+    public static Backend open() {
+        int index = Integer.getInteger("lrml.cuda.device", 0);
+        JCudaDevice device;
+        try {
+            device = JCudaDevice.open(index);
+        } catch (BackendUnavailableException e) {
+            String ptx = PtxBundle.missingOrNull();
+            throw new BackendUnavailableException(ptx == null ? e.getMessage() : e.getMessage() + "; besides, " + ptx);
+        }
+        return openWith(device);
+    }
+
+    /**
+     * What PTX this build carries and what driver it needs, whether or not a GPU is present (for lrml info):
+     * e.g. "10 kernel files, PTX ISA 9.0 for compute_80 (nvcc ...), from the jar; needs a driver for CUDA 13.0 or
+     * newer (R580+)", or why there is none.
+     */
+    public static String kernelInventory() {
+        try {
+            PtxBundle b = PtxBundle.load();
+            return b.stems().size() + " kernel files, " + b.describe() + "; needs " + PtxIsa.describeRequirement(b.isa());
+        } catch (BackendUnavailableException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The backend over any device implementation (the real one, or the tests' emulator). */
+    static CudaBackend openWith(DeviceApi device) {
+        CudaContext ctx;
+        try {
+            ctx = CudaContext.open(device);
+        } catch (RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        try {
+            return new CudaBackend(ctx);
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
+    }
+
+    private static Map<Family, List<Option>> providerOptions() {
+        Map<Family, List<Option>> m = new EnumMap<>(Family.class);
+        m.put(Family.ELEMENTWISE, List.of(builtin(ElementwiseKernels.STEM)));
+        m.put(Family.REDUCE, List.of(builtin(ReduceKernels.STEM)));
+        m.put(Family.LAYOUT, List.of(builtin(LayoutKernels.STEM)));
+        m.put(Family.GEMM, List.of(Option.available("builtin", GemmKernels.describe())));
+        m.put(Family.CONV, List.of(Option.available("builtin", "kernels/conv.cu im2col/col2im + " + GemmKernels.describe())));
+        m.put(Family.POOL, List.of(builtin(PoolKernels.STEM)));
+        m.put(Family.BATCHNORM, List.of(builtin(BatchnormKernels.STEM)));
+        m.put(Family.SOFTMAX, List.of(builtin(SoftmaxKernels.STEM)));
+        m.put(Family.DROPOUT, List.of(builtin(DropoutKernels.STEM)));
+        m.put(Family.OPTIM, List.of(builtin(OptimKernels.STEM)));
+        m.put(Family.LRML, List.of(Option.unavailable("builtin", CudaLrml.PENDING)));
+        return m;
+    }
+
+    private static Option builtin(String stem) {
+        return Option.available("builtin", "kernels/" + stem + ".cu");
+    }
+
+    CudaContext context() {
+        return ctx;
+    }
+
+    public Providers providers() {
+        return providers;
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    /** Device, memory, driver, PTX, provider of each op family, allocator, debug switches; several lines. */
+    @Override
+    public String describe() {
+        DeviceInfo info = ctx.info();
+        long[] mem = ctx.device.memInfo();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("cuda: %s, compute capability %s, %d SMs, %s total (%s free), driver supports CUDA %s",
+                info.name(), info.computeCapability(), info.multiprocessors(), CudaAllocator.bytes(mem[1]),
+                CudaAllocator.bytes(mem[0]), info.driverCuda()));
+        lines.add("kernels: " + ctx.ptx.describe() + "; launched through the " + ctx.device.kind());
+        lines.add("providers:");
+        for (String p : providers.describe()) {
+            lines.add("  " + p);
+        }
+        lines.add("memory: caching allocator, " + ctx.allocator.stats());
+        lines.add("debug: -D" + CudaContext.SYNC_PROPERTY + "=" + ctx.syncEachLaunch);
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+        return dtype == DType.F32;
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    private static void requireF32(DType dtype, String what) {
+        if (dtype != DType.F32) {
+            throw new IllegalArgumentException(what + ": the CUDA backend holds float32 tensors only, not "
+                    + dtype.numpyName() + "; convert first with tensor.to(DType.F32)");
+        }
+    }
+
+    @Override
+    public Storage allocate(DType dtype, long length) {
+        requireF32(dtype, "allocate");
+        if (length < 0) {
+            throw new IllegalArgumentException("allocate: negative length " + length);
+        }
+        CudaAllocator.Block b = ctx.allocator.acquire(4 * length, "a float32 tensor of " + length + " elements");
+        CudaStorage s = new CudaStorage(this, ctx.allocator, b, length);
+        MemoryScope.track(s);
+        return s;
+    }
+
+    @Override
+    public Storage upload(float[] data) {
+        ctx.requireNotCapturing("upload of " + data.length + " floats");
+        CudaStorage s = (CudaStorage) allocate(DType.F32, data.length);
+        if (data.length > 0) {
+            ctx.device.upload(s.address(), data);
+        }
+        return s;
+    }
+
+    @Override
+    public Storage upload(double[] data) {
+        throw new IllegalArgumentException("upload of " + data.length + " doubles: the CUDA backend holds float32 tensors"
+                + " only; convert first with tensor.to(DType.F32)");
+    }
+
+    @Override
+    public void download(Storage src, float[] dst) {
+        CudaStorage s = CudaStorage.of(src);
+        if (s.length() != dst.length) {
+            throw new IllegalArgumentException("download: " + s + " into an array of " + dst.length);
+        }
+        ctx.requireNotCapturing("download of " + s);
+        if (dst.length > 0) {
+            ctx.device.download(s.address(), dst);
+        }
+    }
+
+    @Override
+    public void download(Storage src, double[] dst) {
+        float[] f = new float[dst.length];
+        download(src, f);
+        for (int i = 0; i < f.length; i++) {
+            dst[i] = f[i];
+        }
+    }
+
+    @Override
+    public void fill(Storage dst, double value) {
+        elementwise.fill(CudaStorage.of(dst).buf(), (float) value);
+    }
+
+    @Override
+    public void copy(Storage src, long srcOffset, Storage dst, long dstOffset, long length) {
+        ctx.copy(CudaStorage.of(src).buf(), srcOffset, CudaStorage.of(dst).buf(), dstOffset, length);
+    }
+
+    @Override
+    public void convert(Storage src, Storage dst) {
+        CudaStorage s = CudaStorage.of(src);
+        CudaStorage d = CudaStorage.of(dst);
+        if (s.length() != d.length()) {
+            throw new IllegalArgumentException("convert: lengths differ " + s + " -> " + d);
+        }
+        // Both are float32 (the only dtype here): conversion is a copy.
+        ctx.copy(s.buf(), 0, d.buf(), 0, s.length());
+    }
+
+    @Override
+    public void synchronize() {
+        ctx.requireNotCapturing("synchronize");
+        ctx.device.synchronize();
+    }
+
+    /** A timer on this backend's stream (CUDA events). */
+    public CudaTimer timer() {
+        return new CudaTimer(ctx.device);
+    }
+
+    /** Allocator counters: bytes in use and cached, device allocations, reuses. */
+    public String memoryStats() {
+        return ctx.allocator.stats().toString();
+    }
+
+    /** Returns cached device memory to the driver (other processes can then use it). */
+    public void emptyCache() {
+        ctx.allocator.releaseCache();
+    }
+
+    // ---------------------------------------------------------------- elementwise, reductions, layout
+
+    @Override
+    public void unary(UnaryOp op, Storage x, Storage y, double p0, double p1) {
+        elementwise.unary(op, CudaStorage.of(x).buf(), CudaStorage.of(y).buf(), p0, p1);
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape) {
+        elementwise.binary(op, CudaStorage.of(a).buf(), aShape, CudaStorage.of(b).buf(), bShape, CudaStorage.of(out).buf(),
+                outShape);
+    }
+
+    @Override
+    public void axpy(double alpha, Storage x, Storage y) {
+        elementwise.axpy(alpha, CudaStorage.of(x).buf(), CudaStorage.of(y).buf());
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, int[] shape, boolean[] axes, Storage out) {
+        reduce.reduce(op, CudaStorage.of(x).buf(), shape, axes, CudaStorage.of(out).buf());
+    }
+
+    @Override
+    public void copyStrided(Storage src, long srcOffset, int[] srcStrides, Storage dst, long dstOffset, int[] dstStrides,
+                            int[] shape) {
+        layout.copyStrided(CudaStorage.of(src).buf(), srcOffset, srcStrides, CudaStorage.of(dst).buf(), dstOffset,
+                dstStrides, shape);
+    }
+
+    @Override
+    public void gatherRows(Storage src, int rowLength, int[] rows, Storage dst) {
+        layout.gatherRows(CudaStorage.of(src).buf(), rowLength, rows, CudaStorage.of(dst).buf());
+    }
+
+    @Override
+    public void scatterAddRows(Storage src, int rowLength, int[] rows, Storage dst) {
+        layout.scatterAddRows(CudaStorage.of(src).buf(), rowLength, rows, CudaStorage.of(dst).buf());
+    }
+
+    @Override
+    public void gemm(GemmSpec spec, Storage a, Storage b, Storage c) {
+        gemm.gemm(spec, CudaStorage.of(a).buf(), CudaStorage.of(b).buf(), CudaStorage.of(c).buf());
+    }
+
+    // ---------------------------------------------------------------- convolution, pooling, batch norm
+
+    @Override
+    public void conv2dForward(ConvGeometry g, Storage x, Storage w, Storage y) {
+        conv.forward(g, CudaStorage.of(x).buf(), CudaStorage.of(w).buf(), CudaStorage.of(y).buf());
+    }
+
+    @Override
+    public void conv2dBackwardData(ConvGeometry g, Storage dy, Storage w, Storage dx) {
+        conv.backwardData(g, CudaStorage.of(dy).buf(), CudaStorage.of(w).buf(), CudaStorage.of(dx).buf());
+    }
+
+    @Override
+    public void conv2dBackwardFilter(ConvGeometry g, Storage x, Storage dy, Storage dw) {
+        conv.backwardFilter(g, CudaStorage.of(x).buf(), CudaStorage.of(dy).buf(), CudaStorage.of(dw).buf());
+    }
+
+    @Override
+    public void maxPool2dForward(PoolGeometry g, Storage x, Storage y) {
+        pool.maxForward(g, CudaStorage.of(x).buf(), CudaStorage.of(y).buf());
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolGeometry g, Storage x, Storage dy, Storage dx) {
+        pool.maxBackward(g, CudaStorage.of(x).buf(), CudaStorage.of(dy).buf(), CudaStorage.of(dx).buf());
+    }
+
+    @Override
+    public void avgPool2dForward(PoolGeometry g, Storage x, Storage y) {
+        pool.avgForward(g, CudaStorage.of(x).buf(), CudaStorage.of(y).buf());
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolGeometry g, Storage dy, Storage dx) {
+        pool.avgBackward(g, CudaStorage.of(dy).buf(), CudaStorage.of(dx).buf());
+    }
+
+    @Override
+    public void batchNormStats(Storage x, int n, int c, int s, Storage mean, Storage var) {
+        batchnorm.stats(CudaStorage.of(x).buf(), n, c, s, CudaStorage.of(mean).buf(), CudaStorage.of(var).buf());
+    }
+
+    @Override
+    public void channelAffine(Storage x, int n, int c, int s, Storage scale, Storage shift, Storage y) {
+        batchnorm.channelAffine(CudaStorage.of(x).buf(), n, c, s, CudaStorage.of(scale).buf(), CudaStorage.of(shift).buf(),
+                CudaStorage.of(y).buf());
+    }
+
+    @Override
+    public void batchNormBackwardReduce(Storage dy, Storage x, Storage mean, Storage invStd, int n, int c, int s,
+                                        Storage sumDy, Storage sumDyXhat) {
+        batchnorm.backwardReduce(CudaStorage.of(dy).buf(), CudaStorage.of(x).buf(), CudaStorage.of(mean).buf(),
+                CudaStorage.of(invStd).buf(), n, c, s, CudaStorage.of(sumDy).buf(), CudaStorage.of(sumDyXhat).buf());
+    }
+
+    @Override
+    public void batchNormBackwardInput(Storage dy, Storage x, Storage mean, Storage invStd, Storage gamma, Storage sumDy,
+                                       Storage sumDyXhat, int n, int c, int s, Storage dx) {
+        batchnorm.backwardInput(CudaStorage.of(dy).buf(), CudaStorage.of(x).buf(), CudaStorage.of(mean).buf(),
+                CudaStorage.of(invStd).buf(), CudaStorage.of(gamma).buf(), CudaStorage.of(sumDy).buf(),
+                CudaStorage.of(sumDyXhat).buf(), n, c, s, CudaStorage.of(dx).buf());
+    }
+
+    // ---------------------------------------------------------------- softmax, dropout
+
+    @Override
+    public void softmax(Storage x, int rows, int cols, boolean log, Storage y) {
+        softmax.softmax(CudaStorage.of(x).buf(), rows, cols, log, CudaStorage.of(y).buf());
+    }
+
+    @Override
+    public void dropoutMask(long seed, double p, Storage mask) {
+        dropout.mask(seed, p, CudaStorage.of(mask).buf());
+    }
+
+    // ---------------------------------------------------------------- LRML core: delegated until its kernels land
+
+    @Override
+    public RankResult rank(RankSpec spec, Storage scores) {
+        return CudaLrml.rank(spec, CudaStorage.of(scores));
+    }
+
+    @Override
+    public RankResult similarityRank(RankSpec spec, Storage q, Storage g, int d) {
+        return CudaLrml.similarityRank(spec, CudaStorage.of(q), CudaStorage.of(g), d);
+    }
+
+    @Override
+    public double tupleLoss(LossSpec spec, Storage x, int n, int d, int[] tuples, int m, int k, Storage dx) {
+        return CudaLrml.tupleLoss(spec, CudaStorage.of(x), n, d, tuples, m, k, dx == null ? null : CudaStorage.of(dx));
+    }
+
+    // ---------------------------------------------------------------- optimisers
+
+    private static List<Buf> bufs(List<Storage> storages) {
+        if (storages == null) {
+            return null;
+        }
+        List<Buf> out = new ArrayList<>(storages.size());
+        for (Storage s : storages) {
+            out.add(CudaStorage.of(s).buf());
+        }
+        return out;
+    }
+
+    @Override
+    public void sgdStep(List<Storage> params, List<Storage> grads, List<Storage> velocities, double[] lr, double[] wd,
+                        double momentum, double dampening, boolean nesterov, boolean firstStep) {
+        optim.sgd(bufs(params), bufs(grads), bufs(velocities), lr, wd, momentum, dampening, nesterov, firstStep);
+    }
+
+    @Override
+    public void adamStep(List<Storage> params, List<Storage> grads, List<Storage> m, List<Storage> v, double[] lr,
+                         double[] wd, double beta1, double beta2, double eps, boolean decoupled, long t) {
+        optim.adam(bufs(params), bufs(grads), bufs(m), bufs(v), lr, wd, beta1, beta2, eps, decoupled, t);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            ctx.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "cuda";
+    }
+}

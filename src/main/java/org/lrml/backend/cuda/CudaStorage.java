@@ -1,0 +1,99 @@
+package org.lrml.backend.cuda;
+
+import java.lang.ref.Cleaner;
+
+import org.lrml.backend.Backend;
+import org.lrml.backend.Storage;
+import org.lrml.tensor.DType;
+
+/**
+ * float32 device memory owned by the CUDA backend: a block of the caching allocator, its address and length.
+ * {@link #close()} (or the memory scope that tracks it) hands the block back to the allocator at once; a
+ * storage that is never closed is handed back when the garbage collector finds it unreachable, so forgotten
+ * tensors cost device memory only until the next collection.
+ */
+public final class CudaStorage extends Storage {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final CudaBackend backend;
+    private final Release release;
+    private final Cleaner.Cleanable cleanable;
+
+    /** The release action; it must not refer to the storage, or the storage would never become unreachable. */
+    private static final class Release implements Runnable {
+        private final CudaAllocator allocator;
+        private final CudaAllocator.Block block;
+        private volatile boolean done;
+
+        Release(CudaAllocator allocator, CudaAllocator.Block block) {
+            this.allocator = allocator;
+            this.block = block;
+        }
+
+        @Override
+        public void run() {
+            if (!done) {
+                done = true;
+                allocator.release(block);
+            }
+        }
+    }
+
+    CudaStorage(CudaBackend backend, CudaAllocator allocator, CudaAllocator.Block block, long length) {
+        super(DType.F32, length);
+        this.backend = backend;
+        this.release = new Release(allocator, block);
+        this.cleanable = CLEANER.register(this, release);
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The device memory; fails when the storage has been released. */
+    DeviceMemory memory() {
+        if (release.done) {
+            throw new IllegalStateException("use of a released storage " + this
+                    + " (its memory scope closed; keep it with MemoryScope.keep)");
+        }
+        return release.block.memory;
+    }
+
+    /** Device address of element 0 (what kernels receive). */
+    public long address() {
+        return memory().address;
+    }
+
+    /** The storage as the launchers see it: address and length. */
+    public Buf buf() {
+        return new Buf(memory().address, length());
+    }
+
+    CudaAllocator.Block block() {
+        return release.block;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return release.done;
+    }
+
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    /** Casts a storage that must belong to the CUDA backend; the message says what it got instead. */
+    public static CudaStorage of(Storage s) {
+        if (s instanceof CudaStorage c) {
+            if (c.isClosed()) {
+                throw new IllegalStateException("use of a released storage " + s
+                        + " (its memory scope closed; keep it with MemoryScope.keep)");
+            }
+            return c;
+        }
+        throw new IllegalArgumentException("the CUDA backend was given a storage of backend "
+                + (s == null ? "null" : s.backend().name() + " (" + s + ")") + "; move the tensor with tensor.to(backend)");
+    }
+}
