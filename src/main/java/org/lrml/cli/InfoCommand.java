@@ -1,5 +1,6 @@
 package org.lrml.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.lrml.backend.Backend;
@@ -32,7 +33,26 @@ final class InfoCommand implements Callable<Integer> {
         if (kernels != null) {
             System.out.println("  cuda kernels: " + kernels);
         }
+        if (reason != null) {
+            // Without a working backend there is no providers table; say what each vendor library binding would do.
+            List<String> vendors = cudaVendorLibraries();
+            if (!vendors.isEmpty()) {
+                System.out.println("  cuda vendor libraries (used once the CUDA backend starts):");
+                vendors.forEach(l -> System.out.println("    " + l));
+            }
+        }
         return 0;
+    }
+
+    /** Each cuBLAS / cuDNN binding and what it found, asked reflectively (empty in a build without CUDA). */
+    @SuppressWarnings("unchecked")
+    private static List<String> cudaVendorLibraries() {
+        try {
+            return (List<String>) Class.forName("org.lrml.backend.cuda.CudaBackend").getMethod("vendorInventory")
+                    .invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return List.of();
+        }
     }
 
     /** The PTX inventory of this build, asked reflectively like Backends does (null in a build without CUDA). */

@@ -28,6 +28,8 @@ import org.lrml.backend.cuda.kernels.OptimKernels;
 import org.lrml.backend.cuda.kernels.PoolKernels;
 import org.lrml.backend.cuda.kernels.ReduceKernels;
 import org.lrml.backend.cuda.kernels.SoftmaxKernels;
+import org.lrml.backend.cuda.vendor.CudnnConvolution;
+import org.lrml.backend.cuda.vendor.VendorProviders;
 import org.lrml.loss.LossSpec;
 import org.lrml.tensor.DType;
 import org.lrml.tensor.MemoryScope;
@@ -38,9 +40,13 @@ import org.lrml.tensor.MemoryScope;
  * {@link #open()}, which says exactly why when it cannot start. {@link #close()} releases the device memory,
  * the modules and the device.
  *
+ * <p>gemm and conv go to cuBLAS and cuDNN where those libraries are found ({@link VendorProviders}); the providers
+ * table says which serves each family and why.
+ *
  * <p>System properties: {@code lrml.cuda.device} (index, default 0), {@code lrml.cuda.ptxDir} (PTX built with
  * kernels/build.sh for another driver), {@code lrml.cuda.syncEachLaunch} (check every kernel at its launch),
- * {@code lrml.cuda.provider.<family>} (force a provider), {@code lrml.cuda.kernel.<kernel>} (force a version).
+ * {@code lrml.cuda.provider.<family>} (force a provider), {@code lrml.cuda.kernel.<kernel>} (force a version),
+ * {@code lrml.cuda.libs} (folders holding cuBLAS / cuDNN), {@code lrml.cuda.binding} (jcuda or ffm only).
  *
  * @see org.lrml.backend.Backends#cuda()
  */
@@ -57,11 +63,14 @@ public final class CudaBackend implements Backend {
     private final SoftmaxKernels softmax;
     private final DropoutKernels dropout;
     private final OptimKernels optim;
+    private final VendorProviders vendors;
+    /** What serves gemm and conv: the built-in kernels or the vendor library, as the providers table chose. */
+    private final GemmProvider gemmActive;
+    private final ConvProvider convActive;
     private boolean closed;
 
     private CudaBackend(CudaContext ctx) {
         this.ctx = ctx;
-        this.providers = Providers.resolve(providerOptions());
         this.elementwise = new ElementwiseKernels(ctx);
         this.reduce = new ReduceKernels(ctx, elementwise);
         this.layout = new LayoutKernels(ctx);
@@ -72,6 +81,19 @@ public final class CudaBackend implements Backend {
         this.softmax = new SoftmaxKernels(ctx);
         this.dropout = new DropoutKernels(ctx);
         this.optim = new OptimKernels(ctx);
+        this.vendors = VendorProviders.open(ctx.vendorContext(), gemm, conv, forced(Family.GEMM), forced(Family.CONV));
+        try {
+            this.providers = Providers.resolve(providerOptions(vendors));
+        } catch (RuntimeException e) {
+            vendors.close();
+            throw e;
+        }
+        this.gemmActive = VendorProviders.GEMM.equals(providers.active(Family.GEMM)) ? vendors.gemm() : gemm;
+        this.convActive = VendorProviders.CONV.equals(providers.active(Family.CONV)) ? vendors.conv() : conv;
+    }
+
+    private static String forced(Family f) {
+        return System.getProperty(Providers.PROPERTY_PREFIX + f.key());
     }
 
     /**
@@ -122,13 +144,16 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private static Map<Family, List<Option>> providerOptions() {
+    /** Every family's options in order of preference: a vendor library first where there is one. */
+    private static Map<Family, List<Option>> providerOptions(VendorProviders vendors) {
         Map<Family, List<Option>> m = new EnumMap<>(Family.class);
         m.put(Family.ELEMENTWISE, List.of(builtin(ElementwiseKernels.STEM)));
         m.put(Family.REDUCE, List.of(builtin(ReduceKernels.STEM)));
         m.put(Family.LAYOUT, List.of(builtin(LayoutKernels.STEM)));
-        m.put(Family.GEMM, List.of(Option.available("builtin", GemmKernels.describe())));
-        m.put(Family.CONV, List.of(Option.available("builtin", "kernels/conv.cu im2col/col2im + " + GemmKernels.describe())));
+        m.put(Family.GEMM, List.of(vendor(VendorProviders.GEMM, vendors.gemm(), vendors.gemmReason()),
+                Option.available("builtin", GemmKernels.describe())));
+        m.put(Family.CONV, List.of(vendor(VendorProviders.CONV, vendors.conv(), vendors.convReason()),
+                Option.available("builtin", "kernels/conv.cu im2col/col2im + " + GemmKernels.describe())));
         m.put(Family.POOL, List.of(builtin(PoolKernels.STEM)));
         m.put(Family.BATCHNORM, List.of(builtin(BatchnormKernels.STEM)));
         m.put(Family.SOFTMAX, List.of(builtin(SoftmaxKernels.STEM)));
@@ -140,6 +165,39 @@ public final class CudaBackend implements Backend {
 
     private static Option builtin(String stem) {
         return Option.available("builtin", "kernels/" + stem + ".cu");
+    }
+
+    private static Option vendor(String name, Object provider, String reason) {
+        return provider != null ? Option.available(name, provider.toString()) : Option.unavailable(name, reason);
+    }
+
+    /**
+     * Each vendor library binding this machine has, or the exact reason it has none, with the folders searched
+     * (for lrml info; no GPU needed: the libraries are found, loaded and asked their version).
+     */
+    public static List<String> vendorInventory() {
+        return VendorProviders.inventory();
+    }
+
+    /**
+     * A gemm provider by name ("builtin", "cublas"), whichever is active, for comparisons (tests, benchmarks);
+     * null when it is not available here ({@link #providers()} says why).
+     */
+    public GemmProvider gemmProvider(String name) {
+        return switch (name) {
+            case "builtin" -> gemm;
+            case VendorProviders.GEMM -> vendors.gemm();
+            default -> throw new IllegalArgumentException("no gemm provider '" + name + "' (builtin, cublas)");
+        };
+    }
+
+    /** A conv provider by name ("builtin", "cudnn"); null when it is not available here. */
+    public ConvProvider convProvider(String name) {
+        return switch (name) {
+            case "builtin" -> conv;
+            case VendorProviders.CONV -> vendors.conv();
+            default -> throw new IllegalArgumentException("no conv provider '" + name + "' (builtin, cudnn)");
+        };
     }
 
     CudaContext context() {
@@ -168,6 +226,11 @@ public final class CudaBackend implements Backend {
         lines.add("providers:");
         for (String p : providers.describe()) {
             lines.add("  " + p);
+        }
+        if (vendors.conv() instanceof CudnnConvolution c) {
+            for (String note : c.fallbacks()) {
+                lines.add("  conv on the built-in kernels for " + note);
+            }
         }
         lines.add("memory: caching allocator, " + ctx.allocator.stats());
         lines.add("debug: -D" + CudaContext.SYNC_PROPERTY + "=" + ctx.syncEachLaunch);
@@ -321,24 +384,24 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void gemm(GemmSpec spec, Storage a, Storage b, Storage c) {
-        gemm.gemm(spec, CudaStorage.of(a).buf(), CudaStorage.of(b).buf(), CudaStorage.of(c).buf());
+        gemmActive.gemm(spec, CudaStorage.of(a).buf(), CudaStorage.of(b).buf(), CudaStorage.of(c).buf());
     }
 
     // ---------------------------------------------------------------- convolution, pooling, batch norm
 
     @Override
     public void conv2dForward(ConvGeometry g, Storage x, Storage w, Storage y) {
-        conv.forward(g, CudaStorage.of(x).buf(), CudaStorage.of(w).buf(), CudaStorage.of(y).buf());
+        convActive.forward(g, CudaStorage.of(x).buf(), CudaStorage.of(w).buf(), CudaStorage.of(y).buf());
     }
 
     @Override
     public void conv2dBackwardData(ConvGeometry g, Storage dy, Storage w, Storage dx) {
-        conv.backwardData(g, CudaStorage.of(dy).buf(), CudaStorage.of(w).buf(), CudaStorage.of(dx).buf());
+        convActive.backwardData(g, CudaStorage.of(dy).buf(), CudaStorage.of(w).buf(), CudaStorage.of(dx).buf());
     }
 
     @Override
     public void conv2dBackwardFilter(ConvGeometry g, Storage x, Storage dy, Storage dw) {
-        conv.backwardFilter(g, CudaStorage.of(x).buf(), CudaStorage.of(dy).buf(), CudaStorage.of(dw).buf());
+        convActive.backwardFilter(g, CudaStorage.of(x).buf(), CudaStorage.of(dy).buf(), CudaStorage.of(dw).buf());
     }
 
     @Override
@@ -445,7 +508,13 @@ public final class CudaBackend implements Backend {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            ctx.close();
+            // Library handles go first, while the context they were created on still exists.
+            try {
+                ctx.device.synchronize();
+                vendors.close();
+            } finally {
+                ctx.close();
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.lrml.backend.BackendUnavailableException;
+import org.lrml.backend.cuda.vendor.NativeStream;
+import org.lrml.backend.cuda.vendor.VendorContext;
 
 /**
  * The runtime under the CUDA backend: one device with its stream, the caching allocator, the loaded kernel
@@ -13,7 +15,7 @@ import org.lrml.backend.BackendUnavailableException;
  * <p>Debug switch: {@code -Dlrml.cuda.syncEachLaunch=true} waits for every kernel and checks it, so an error a
  * kernel raises is reported at its own launch (kernel, grid, block, sizes) instead of at some later call.
  */
-public final class CudaContext implements AutoCloseable {
+public final class CudaContext implements AutoCloseable, ScratchSource {
     static final String SYNC_PROPERTY = "lrml.cuda.syncEachLaunch";
     /** Grid-stride kernels never need more blocks than this per SM to saturate it. */
     private static final int BLOCKS_PER_SM = 32;
@@ -158,13 +160,14 @@ public final class CudaContext implements AutoCloseable {
     // ---------------------------------------------------------------- scratch memory and host transfers
 
     /** Scratch device memory for one primitive, returned to the cache when closed. */
-    public final class Scratch implements AutoCloseable {
+    public final class Scratch implements ScratchSource.Lease {
         private final CudaAllocator.Block block;
 
         private Scratch(CudaAllocator.Block block) {
             this.block = block;
         }
 
+        @Override
         public long address() {
             return block.memory.address;
         }
@@ -194,6 +197,7 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
+    @Override
     public Scratch scratch(long bytes, String what) {
         return new Scratch(allocator.acquire(bytes, what));
     }
@@ -228,6 +232,29 @@ public final class CudaContext implements AutoCloseable {
                     + " @" + dstIndex);
         }
         device.copy(src.address() + 4 * srcIndex, dst.address() + 4 * dstIndex, 4 * count);
+    }
+
+    // ---------------------------------------------------------------- vendor libraries
+
+    /**
+     * What cuBLAS and cuDNN need from this context: the stream, the context made current per call, a check after
+     * each call when -Dlrml.cuda.syncEachLaunch is on, the allocator for workspace. Null on a device that cannot
+     * run them (the emulator).
+     */
+    public VendorContext vendorContext() {
+        NativeStream stream = device.nativeStream();
+        if (stream == null) {
+            return null;
+        }
+        return new VendorContext(stream, device::makeCurrent, call -> {
+            if (syncEachLaunch && !capturing) {
+                try {
+                    device.synchronize();
+                } catch (CudaException e) {
+                    throw new CudaException(call + " failed while running: " + e.getMessage(), e.code());
+                }
+            }
+        }, this, device.info().driverVersion());
     }
 
     // ---------------------------------------------------------------- capture state

@@ -1,5 +1,7 @@
 package org.lrml.backend.cuda;
 
+import org.lrml.backend.cuda.vendor.NativeStream;
+
 /**
  * What the CUDA backend needs from a device, in the backend's own terms: memory, copies, modules and launches
  * on one in-order stream, events and graph capture. {@link JCudaDevice} is the real one (JCuda's driver API);
@@ -76,6 +78,18 @@ interface DeviceApi extends AutoCloseable {
     void graphLaunch(Object graphExec);
 
     void graphDestroy(Object graphExec);
+
+    /**
+     * The stream as vendor libraries take it (cuBLAS, cuDNN: its address is a cudaStream_t), or null where they
+     * cannot run (the emulator has no CUDA stream).
+     */
+    default NativeStream nativeStream() {
+        return null;
+    }
+
+    /** Makes this device's context current on the calling thread, for vendor library calls. */
+    default void makeCurrent() {
+    }
 
     @Override
     void close();

@@ -21,6 +21,7 @@ import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 
 import org.lrml.backend.BackendUnavailableException;
+import org.lrml.backend.cuda.vendor.NativeStream;
 
 /**
  * The real device: JCuda 12.6's binding of the CUDA driver API (needs only libcuda.so.1, the driver). One
@@ -38,7 +39,7 @@ final class JCudaDevice implements DeviceApi {
 
     private final CUdevice device;
     private final CUcontext context;
-    private final CUstream stream;
+    private final Stream stream;
     private final DeviceInfo info;
     private boolean closed;
 
@@ -49,7 +50,14 @@ final class JCudaDevice implements DeviceApi {
         }
     }
 
-    private JCudaDevice(CUdevice device, CUcontext context, CUstream stream, DeviceInfo info) {
+    /** cuStreamCreate writes the stream's handle into this object; vendor libraries need it as a number. */
+    static final class Stream extends CUstream {
+        long address() {
+            return getNativePointer();
+        }
+    }
+
+    private JCudaDevice(CUdevice device, CUcontext context, Stream stream, DeviceInfo info) {
         this.device = device;
         this.context = context;
         this.stream = stream;
@@ -92,7 +100,7 @@ final class JCudaDevice implements DeviceApi {
         try {
             Cu.check(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
             CURRENT.set(ctx);
-            CUstream s = new CUstream();
+            Stream s = new Stream();
             Cu.check(JCudaDriver.cuStreamCreate(s, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
             return new JCudaDevice(dev, ctx, s, info);
         } catch (RuntimeException e) {
@@ -189,6 +197,16 @@ final class JCudaDevice implements DeviceApi {
     @Override
     public String kind() {
         return "JCuda driver API";
+    }
+
+    @Override
+    public NativeStream nativeStream() {
+        return new NativeStream(stream.address(), stream);
+    }
+
+    @Override
+    public void makeCurrent() {
+        current();
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.lrml.backend.cuda.kernels;
 import org.lrml.backend.ConvGeometry;
 import org.lrml.backend.GemmSpec;
 import org.lrml.backend.cuda.Buf;
+import org.lrml.backend.cuda.ConvProvider;
 import org.lrml.backend.cuda.CudaContext;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
@@ -18,7 +19,7 @@ import org.lrml.backend.cuda.KernelRef;
  *   backward filter  dW_g (cOut/groups x K) += dY_g col_g^T over chunks in order   (beta = 0 for the first)
  * </pre>
  */
-public final class ConvKernels {
+public final class ConvKernels implements ConvProvider {
     public static final String STEM = "conv";
     public static final KernelRef IM2COL = KernelRef.of(STEM, "im2col_f32", 1, 1);
     public static final KernelRef COL2IM = KernelRef.of(STEM, "col2im_f32", 1, 1);
@@ -51,6 +52,14 @@ public final class ConvKernels {
     }
 
     private static void check(String pass, ConvGeometry g, Buf x, Buf w, Buf y) {
+        checkLengths(pass, g, x, w, y);
+        if (p(g) * g.n() > Integer.MAX_VALUE || k(g) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("conv2d " + pass + " " + g + ": too large for the built-in kernels");
+        }
+    }
+
+    /** The three buffers must have exactly the geometry's element counts (every convolution provider checks this). */
+    public static void checkLengths(String pass, ConvGeometry g, Buf x, Buf w, Buf y) {
         long nx = (long) g.n() * g.cIn() * g.h() * g.w();
         long nw = (long) g.cOut() * g.cInPerGroup() * g.kh() * g.kw();
         long ny = (long) g.n() * g.cOut() * p(g);
@@ -58,11 +67,9 @@ public final class ConvKernels {
             throw new IllegalArgumentException("conv2d " + pass + " " + g + ": expected x " + nx + ", weight " + nw + ", y "
                     + ny + " elements, got " + x + ", " + w + ", " + y);
         }
-        if (p(g) * g.n() > Integer.MAX_VALUE || k(g) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("conv2d " + pass + " " + g + ": too large for the built-in kernels");
-        }
     }
 
+    @Override
     public void forward(ConvGeometry g, Buf x, Buf w, Buf y) {
         check("forward", g, x, w, y);
         int chunk = chunk(g);
@@ -86,6 +93,7 @@ public final class ConvKernels {
         }
     }
 
+    @Override
     public void backwardData(ConvGeometry g, Buf dy, Buf w, Buf dx) {
         check("backward data", g, dx, w, dy);
         int chunk = chunk(g);
@@ -107,6 +115,7 @@ public final class ConvKernels {
         }
     }
 
+    @Override
     public void backwardFilter(ConvGeometry g, Buf x, Buf dy, Buf dw) {
         check("backward filter", g, x, dw, dy);
         int chunk = chunk(g);

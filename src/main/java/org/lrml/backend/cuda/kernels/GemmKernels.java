@@ -3,6 +3,7 @@ package org.lrml.backend.cuda.kernels;
 import org.lrml.backend.GemmSpec;
 import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
+import org.lrml.backend.cuda.GemmProvider;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
 
@@ -11,7 +12,7 @@ import org.lrml.backend.cuda.KernelRef;
  * register blocking); v1 (16x16 tiles) with -Dlrml.cuda.kernel.sgemm_f32=1. Operands are bounds-checked on the
  * host; matrices taller than the grid allows are split into row chunks.
  */
-public final class GemmKernels {
+public final class GemmKernels implements GemmProvider {
     public static final String STEM = "gemm";
     public static final KernelRef SGEMM = KernelRef.of(STEM, "sgemm_f32", 2, 1, 2);
     private static final int MAX_GRID_YZ = 65535;
@@ -27,6 +28,7 @@ public final class GemmKernels {
         return SGEMM.entry() + " (kernels/gemm.cu)";
     }
 
+    @Override
     public void gemm(GemmSpec s, Buf a, Buf b, Buf c) {
         check(s, a, b, c);
         if (s.m() == 0 || s.n() == 0) {
@@ -62,8 +64,11 @@ public final class GemmKernels {
         }
     }
 
-    /** The elements each operand's last matrix reaches must lie inside its buffer (as CpuGemm.check). */
-    static void check(GemmSpec s, Buf a, Buf b, Buf c) {
+    /**
+     * The elements each operand's last matrix reaches must lie inside its buffer (as CpuGemm.check); every GEMM
+     * provider checks this on the host before the device sees the call.
+     */
+    public static void check(GemmSpec s, Buf a, Buf b, Buf c) {
         long lastA = s.aOffset() + (s.batch() - 1) * s.strideA() + (s.transA()
                 ? (long) Math.max(s.k() - 1, 0) * s.lda() + s.m() : (long) Math.max(s.m() - 1, 0) * s.lda() + s.k());
         long lastB = s.bOffset() + (s.batch() - 1) * s.strideB() + (s.transB()

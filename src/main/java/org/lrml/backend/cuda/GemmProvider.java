@@ -1,0 +1,17 @@
+package org.lrml.backend.cuda;
+
+import org.lrml.backend.GemmSpec;
+
+/**
+ * One implementation of the CUDA backend's GEMM (row-major, batched, as {@link GemmSpec} defines it): the built-in
+ * SGEMM kernels or cuBLAS. Operands are float32 device buffers; the call is queued on the backend's stream.
+ */
+public interface GemmProvider extends AutoCloseable {
+
+    void gemm(GemmSpec spec, Buf a, Buf b, Buf c);
+
+    /** Releases what the provider holds (library handles); the built-in kernels hold nothing. */
+    @Override
+    default void close() {
+    }
+}
