@@ -9,8 +9,9 @@ import org.lrml.backend.cuda.vendor.CudnnSession.AlgoPerf;
 /**
  * Which cuDNN algorithm a convolution pass uses: the first of cuDNN's heuristic list (best first) that ran
  * (status 0), is deterministic (so two runs agree bit for bit: backward data ALGO_0 and backward filter ALGO_0 /
- * ALGO_3 accumulate with atomics and are not), uses FMA math (no TF32 tensor cores, so results are exact FP32
- * products) and needs no more workspace than the limit. Heuristics, not cudnnFind*: Find times every algorithm
+ * ALGO_3 accumulate with atomics and are not), does not report tensor-core math (the descriptor asks for
+ * CUDNN_FMA_MATH, which already rules TF32 out; a tensor-op entry is refused as a second guard) and needs no more
+ * workspace than the limit. Heuristics, not cudnnFind*: Find times every algorithm
  * and picks by measured time, so two runs of the same program could pick different algorithms and disagree in
  * the last bits; heuristics give the same choice every run for the same library and GPU.
  */

@@ -126,6 +126,13 @@ final class JCudnnBinding implements Binding<CudnnSession> {
         return Pointer.to(new float[]{v});
     }
 
+    /**
+     * JCudnn 11.7.0's JNI code does not copy the perf results' mathType (it stays 0 whatever cuDNN wrote; found with
+     * the stand-in library), so it is reported as unknown: the convolution descriptor's CUDNN_FMA_MATH is what keeps
+     * cuDNN off tensor cores, with either binding.
+     */
+    static final int MATH_NOT_REPORTED = -1;
+
     private static final class Session implements CudnnSession {
         private static final int NCHW = 0;
         private static final int FLOAT = 0;
@@ -201,7 +208,7 @@ final class JCudnnBinding implements Binding<CudnnSession> {
             List<AlgoPerf> out = new ArrayList<>();
             for (int i = 0; i < count[0]; i++) {
                 cudnnConvolutionFwdAlgoPerf p = perf[i];
-                out.add(new AlgoPerf(p.algo, p.status, p.time, p.memory, p.determinism, p.mathType));
+                out.add(new AlgoPerf(p.algo, p.status, p.time, p.memory, p.determinism, MATH_NOT_REPORTED));
             }
             return out;
         }
@@ -222,7 +229,7 @@ final class JCudnnBinding implements Binding<CudnnSession> {
             List<AlgoPerf> out = new ArrayList<>();
             for (int i = 0; i < count[0]; i++) {
                 cudnnConvolutionBwdDataAlgoPerf p = perf[i];
-                out.add(new AlgoPerf(p.algo, p.status, p.time, p.memory, p.determinism, p.mathType));
+                out.add(new AlgoPerf(p.algo, p.status, p.time, p.memory, p.determinism, MATH_NOT_REPORTED));
             }
             return out;
         }
@@ -243,7 +250,7 @@ final class JCudnnBinding implements Binding<CudnnSession> {
             List<AlgoPerf> out = new ArrayList<>();
             for (int i = 0; i < count[0]; i++) {
                 cudnnConvolutionBwdFilterAlgoPerf p = perf[i];
-                out.add(new AlgoPerf(p.algo, p.status, p.time, p.memory, p.determinism, p.mathType));
+                out.add(new AlgoPerf(p.algo, p.status, p.time, p.memory, p.determinism, MATH_NOT_REPORTED));
             }
             return out;
         }
