@@ -65,6 +65,21 @@ final class FakeVendorLibraries {
         }
     }
 
+    /**
+     * A stub library named {@code soname} in {@code dir} that needs the given libraries (each linked from where it is
+     * now); for loader tests, with names no vendor library has. Skips the calling test without gcc.
+     */
+    static Path stub(Path dir, String soname, Path... needs) throws IOException {
+        Files.createDirectories(dir);
+        Assumptions.assumeTrue(gccWorks(dir), "gcc is not available to build stub libraries");
+        List<String> links = new ArrayList<>();
+        for (Path n : needs) {
+            links.add("-L" + n.getParent());
+            links.add("-l:" + n.getFileName());
+        }
+        return lib(dir.getParent(), dir.getFileName().toString(), soname, "fake_stub.c", List.of(), links);
+    }
+
     private static java.nio.file.attribute.FileTime newestSource() throws IOException {
         try (var s = Files.list(SOURCES)) {
             return s.map(p -> {
