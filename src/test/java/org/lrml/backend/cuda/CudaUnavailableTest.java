@@ -71,6 +71,17 @@ class CudaUnavailableTest {
             kernelsLine |= l.startsWith("  cuda kernels: ");
         }
         assertTrue(kernelsLine, "lrml info should say which PTX this build carries:\n" + String.join("\n", lines));
+        // Without a backend there is no providers table: info says what each vendor library binding found.
+        List<String> all = List.of(lines);
+        int vendors = all.indexOf("  cuda vendor libraries (used once the CUDA backend starts):");
+        assertTrue(vendors > 0, String.join("\n", lines));
+        assertTrue(all.get(vendors + 1).startsWith("    searched "), all.get(vendors + 1));
+        assertTrue(all.get(vendors + 2).startsWith("    gemm cublas, cuBLAS 12 via JCublas2: "), all.get(vendors + 2));
+        assertTrue(all.get(vendors + 6).startsWith("    conv cudnn, cuDNN 8 via JCudnn 11.7.0: "), all.get(vendors + 6));
+        if (Runtime.version().feature() < 22) {
+            assertTrue(all.get(vendors + 3).endsWith("the FFM binding needs Java 22 or newer (running "
+                    + Runtime.version().feature() + ")"), all.get(vendors + 3));
+        }
     }
 
     private static boolean libcudaPresent() {
