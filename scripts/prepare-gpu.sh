@@ -35,6 +35,12 @@ for stem in $(sed -n 's/^stems=//p' target/classes/kernels/manifest.properties |
   unzip -l "$jar" "kernels/$stem.ptx" >/dev/null 2>&1 || die "$jar does not contain kernels/$stem.ptx"
 done
 [ -f target/test-classes/META-INF/BenchmarkList ] || die "target/test-classes has no JMH benchmark list"
+# The vendor-library providers: the FFM bindings (cuBLAS 13, cuDNN 9) in the jar's multi-release part, read by the
+# bundle's Java 25, and JCudnn's native library under the name JCuda 12.6.0 asks for (docs/cuda-providers.md).
+unzip -p "$jar" META-INF/MANIFEST.MF | grep -q '^Multi-Release: true' || die "$jar is not multi-release"
+unzip -l "$jar" 'META-INF/versions/22/org/lrml/backend/cuda/ffm/FfmBindings.class' >/dev/null 2>&1 \
+  || die "$jar has no FFM bindings in META-INF/versions/22 (the build needs the JDK 25 javac; see pom.xml profile ffm)"
+unzip -l "$jar" 'lib/libJCudnn-12.6.0-*' >/dev/null 2>&1 || die "$jar lacks lib/libJCudnn-12.6.0-* (JCudnn's native library)"
 
 rm -rf "$out"
 mkdir -p "$out/lib/test" "$out/results"

@@ -4,8 +4,8 @@
 # runs), a PyTorch peer comparison when PyTorch with CUDA is importable, and a table last. At most 8 minutes.
 # Needs no internet, no Maven and no JDK (the jre/ folder is the runtime). Results land in results/.
 #
-# Environment: LRML_CUDA_LIBS (folder(s) with libcublas/libcudnn, colon-separated), JAVA (a java to use
-# instead of jre/bin/java).
+# Environment: LRML_CUDA_LIBS (folder(s) with libcublas/libcudnn or a Python environment holding them,
+# colon-separated), JAVA (a java to use instead of jre/bin/java).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -18,24 +18,16 @@ java="${JAVA:-$here/jre/bin/java}"
 [ -x "$java" ] || java="$(command -v java || true)"
 [ -n "$java" ] || { echo "run.sh: no Java runtime (jre/ is missing and java is not on PATH)"; exit 1; }
 
-# cuBLAS / cuDNN, where installed: a folder named by LRML_CUDA_LIBS, a Python environment's
-# site-packages/nvidia/*/lib (PyTorch's pip wheels), /usr/local/cuda/lib64.
-libs=()
-if [ -n "${LRML_CUDA_LIBS:-}" ]; then
-  IFS=: read -r -a extra <<< "$LRML_CUDA_LIBS"
-  libs+=("${extra[@]}")
-fi
+# cuBLAS / cuDNN: the engine looks for them itself (docs/cuda-providers.md: LRML_CUDA_LIBS, LD_LIBRARY_PATH, the
+# loader's folders, CUDA installs, common Python environment prefixes). The first info run shows what it finds
+# alone; then the site-packages folders of this machine's python3 (PyTorch's CUDA wheels) are named explicitly with
+# LRML_CUDA_LIBS (the engine reads their nvidia/*/lib), in case the environment sits where no prefix scan looks.
+sites=()
 if command -v python3 >/dev/null 2>&1; then
   while IFS= read -r site; do
-    for d in "$site"/nvidia/*/lib; do
-      [ -d "$d" ] && libs+=("$d")
-    done
+    compgen -G "$site/nvidia/*/lib" >/dev/null && sites+=("$site")
   done < <(python3 -c 'import site, sys
 for p in site.getsitepackages() + [site.getusersitepackages()] + sys.path: print(p)' 2>/dev/null | sort -u)
-fi
-[ -d /usr/local/cuda/lib64 ] && libs+=(/usr/local/cuda/lib64)
-if [ ${#libs[@]} -gt 0 ]; then
-  export LD_LIBRARY_PATH="$(IFS=:; echo "${libs[*]}")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 
 # Every jar by name: the JUnit console launcher does not expand "lib/*" as the java launcher does.
@@ -73,17 +65,22 @@ echo "=== machine"
 echo "java: $java ($("$java" -version 2>&1 | head -1))"
 echo "LD_LIBRARY_PATH: ${LD_LIBRARY_PATH:-}"
 
-phase info 40 "$java" "${jvm[@]}" -cp "$cp" org.lrml.cli.Main info
+phase info-alone 30 "$java" "${jvm[@]}" -cp "$cp" org.lrml.cli.Main info
+if [ ${#sites[@]} -gt 0 ]; then
+  export LRML_CUDA_LIBS="${LRML_CUDA_LIBS:+$LRML_CUDA_LIBS:}$(IFS=:; echo "${sites[*]}")"
+fi
+echo "LRML_CUDA_LIBS: ${LRML_CUDA_LIBS:-}"
+phase info 30 "$java" "${jvm[@]}" -cp "$cp" org.lrml.cli.Main info
 
 phase native-tests 200 "$java" "${jvm[@]}" -Dlrml.cuda.syncEachLaunch=true -jar "$here/lib/test/junit-console.jar" \
   execute --class-path "$cp" --scan-class-path "$here/lib/test/lrml-tests.jar" --include-tag gpu \
   --details=tree --disable-banner --reports-dir "$results/junit"
 
-phase benchmarks 150 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.lrml\.bench\.cuda\..*' \
+phase benchmarks 180 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.lrml\.bench\.cuda\..*' \
   -f 1 -wi 1 -w 300ms -i 2 -r 500ms -foe false -rf json -rff "$results/jmh.json"
 
 phase sgemm-v1 25 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.lrml\.bench\.cuda\.GemmCudaBench' \
-  -p n=2048 -jvmArgsAppend -Dlrml.cuda.kernel.sgemm_f32=1 -f 1 -wi 1 -w 300ms -i 2 -r 500ms -rf json \
+  -p n=2048 -p provider=builtin -jvmArgsAppend -Dlrml.cuda.kernel.sgemm_f32=1 -f 1 -wi 1 -w 300ms -i 2 -r 500ms -rf json \
   -rff "$results/jmh-sgemm-v1.json"
 
 if command -v python3 >/dev/null 2>&1 && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' \

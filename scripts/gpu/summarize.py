@@ -10,6 +10,13 @@ FLOPS = {  # per call, for TFLOP/s
 }
 
 
+def base(k):
+    """The key without its provider parameter: the PyTorch peer and the FLOP counts are the same for every provider."""
+    name, _, params = k.partition("[")
+    kept = [p for p in params.rstrip("]").split(",") if p and not p.startswith("provider=")]
+    return name + ("[" + ",".join(kept) + "]" if kept else "")
+
+
 def key(entry):
     name = entry["benchmark"].replace("org.lrml.bench.cuda.", "")
     params = entry.get("params") or {}
@@ -52,9 +59,9 @@ def main(results):
     print(f"{'benchmark':58} {'lrml us':>10} {'torch us':>10} {'lrml/torch':>10} {'lrml TFLOP/s':>12}")
     for k in sorted(lrml):
         us = lrml[k]
-        peer = torch.get(k.replace("sgemm_v1[", "sgemm["))
+        peer = torch.get(base(k.replace("sgemm_v1[", "sgemm[")))
         ratio = f"{us / peer:10.2f}" if peer else f"{'-':>10}"
-        fl = FLOPS.get(k.replace("sgemm_v1[", "sgemm["))
+        fl = FLOPS.get(base(k.replace("sgemm_v1[", "sgemm[")))
         tf = f"{fl / us / 1e6:12.2f}" if fl else f"{'':>12}"
         peer_s = f"{peer:10.1f}" if peer else f"{'-':>10}"
         print(f"{k:58} {us:10.1f} {peer_s} {ratio} {tf}")

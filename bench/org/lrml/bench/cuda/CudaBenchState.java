@@ -22,6 +22,25 @@ final class CudaBenchState {
         return Backends.cuda();
     }
 
+    /**
+     * The backend with the given provider serving a family ("gemm", "conv"): forced with
+     * -Dlrml.cuda.provider.FAMILY before the backend opens, which JMH's fork per parameter value allows. A provider
+     * not available here fails the setup with its reason; so does a backend opened earlier in this JVM (-f 0) with
+     * another provider.
+     */
+    static Backend cudaWith(String family, String provider) {
+        String property = "lrml.cuda.provider." + family;
+        System.setProperty(property, provider);
+        Backend b = cuda();
+        String providers = b.describe();
+        String row = providers.lines().filter(l -> l.trim().startsWith(family + " ")).findFirst().orElse("");
+        if (!row.trim().startsWith(family) || !row.contains(" " + provider + " (forced)")) {
+            throw new IllegalStateException("-D" + property + "=" + provider + " did not take effect (the backend was"
+                    + " opened before in this JVM; run JMH with forks): " + row.trim());
+        }
+        return b;
+    }
+
     static Storage normal(Backend b, long seed, int n) {
         Rng r = new Rng(seed);
         float[] f = new float[n];

@@ -19,7 +19,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** kernels/gemm.cu: square SGEMM with the default version (v2); compare v1 with -Dlrml.cuda.kernel.sgemm_f32=1 (jvmArgsAppend) or -jvmArgsAppend on the JMH command line. */
+/**
+ * Square SGEMM by provider: builtin (kernels/gemm.cu, default version v2; v1 with -jvmArgsAppend
+ * -Dlrml.cuda.kernel.sgemm_f32=1) and cublas (cuBLAS, where this machine has it), in one run: JMH forks a JVM per
+ * parameter value and each forces its provider. Restrict with -p provider=builtin.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -29,6 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GemmCudaBench {
     @Param({"512", "2048", "4096"})
     public int n;
+    @Param({"builtin", "cublas"})
+    public String provider;
     private Backend cuda;
     private Storage a;
     private Storage b;
@@ -37,13 +43,13 @@ public class GemmCudaBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        cuda = CudaBenchState.cuda();
+        cuda = CudaBenchState.cudaWith("gemm", provider);
         a = CudaBenchState.normal(cuda, 1, n * n);
         b = CudaBenchState.normal(cuda, 2, n * n);
         c = cuda.allocate(DType.F32, (long) n * n);
         spec = GemmSpec.of(false, false, n, n, n);
-        CudaBenchState.perCall("sgemm " + n + "^3 (" + org.lrml.backend.cuda.kernels.GemmKernels.SGEMM.entry() + ")",
-                12.0 * n * n, spec.flops());
+        CudaBenchState.perCall("sgemm " + n + "^3 (" + ("builtin".equals(provider)
+                ? org.lrml.backend.cuda.kernels.GemmKernels.SGEMM.entry() : provider) + ")", 12.0 * n * n, spec.flops());
     }
 
     @Benchmark
