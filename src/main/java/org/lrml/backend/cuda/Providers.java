@@ -11,9 +11,9 @@ import org.lrml.backend.BackendUnavailableException;
 /**
  * Which implementation serves each op family on the CUDA backend, and why. Each family lists its options in
  * order of preference, each available or not with the reason; the first available one is active unless
- * {@code -Dlrml.cuda.provider.<family>=<name>} forces another (to compare providers in benchmarks). Today every
- * family has the built-in PTX kernels; vendor-library options (cuBLAS for gemm, cuDNN for conv) are added as
- * further options ahead of them, and the LRML family's kernels arrive in their own step.
+ * {@code -Dlrml.cuda.provider.<family>=<name>} forces another (to compare providers in benchmarks). Every family
+ * has the built-in PTX kernels; gemm has cuBLAS and conv cuDNN ahead of them where those libraries work here
+ * ({@link org.lrml.backend.cuda.vendor.VendorProviders}), and the LRML family's kernels arrive in their own step.
  */
 public final class Providers {
     public static final String PROPERTY_PREFIX = "lrml.cuda.provider.";

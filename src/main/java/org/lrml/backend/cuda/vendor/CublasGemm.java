@@ -24,8 +24,9 @@ public final class CublasGemm implements GemmProvider {
         this.describe = describe;
     }
 
+    /** Synchronized: a cuBLAS handle must not be used by two threads at once. */
     @Override
-    public void gemm(GemmSpec s, Buf a, Buf b, Buf c) {
+    public synchronized void gemm(GemmSpec s, Buf a, Buf b, Buf c) {
         GemmKernels.check(s, a, b, c);
         if (s.m() == 0 || s.n() == 0) {
             return;
@@ -55,7 +56,7 @@ public final class CublasGemm implements GemmProvider {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         blas.close();
     }
 
