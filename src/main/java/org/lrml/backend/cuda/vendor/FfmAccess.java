@@ -31,38 +31,44 @@ public final class FfmAccess {
     }
 
     public static Binding<CublasSession> cublas(String soname) {
-        FfmBindingFactory f = factory();
-        return f == null ? new Unavailable<>("cuBLAS " + major(soname) + " via FFM", soname) : f.cublas(soname);
+        String label = "cuBLAS " + major(soname) + " via FFM";
+        try {
+            FfmBindingFactory f = factory();
+            return f == null ? new Unavailable<>(label, soname, unavailableReason()) : f.cublas(soname);
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return new Unavailable<>(label, soname, "the FFM bindings of this build do not load: " + e);
+        }
     }
 
     public static Binding<CudnnSession> cudnn(String soname) {
-        FfmBindingFactory f = factory();
-        return f == null ? new Unavailable<>("cuDNN " + major(soname) + " via FFM", soname) : f.cudnn(soname);
+        String label = "cuDNN " + major(soname) + " via FFM";
+        try {
+            FfmBindingFactory f = factory();
+            return f == null ? new Unavailable<>(label, soname, unavailableReason()) : f.cudnn(soname);
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return new Unavailable<>(label, soname, "the FFM bindings of this build do not load: " + e);
+        }
     }
 
-    private static FfmBindingFactory factory() {
-        if (unavailableReason() != null) {
-            return null;
-        }
-        try {
-            return (FfmBindingFactory) Class.forName(FACTORY).getConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new IllegalStateException("the FFM bindings of this build do not load: " + e, e);
-        }
+    private static FfmBindingFactory factory() throws ReflectiveOperationException {
+        return unavailableReason() != null ? null
+                : (FfmBindingFactory) Class.forName(FACTORY).getConstructor().newInstance();
     }
 
     static String major(String soname) {
         return soname.substring(soname.lastIndexOf('.') + 1);
     }
 
-    /** An FFM binding this JVM cannot have: its probe says why. */
+    /** An FFM binding this JVM or build cannot have: its probe says why. */
     private static final class Unavailable<S extends AutoCloseable> implements Binding<S> {
         private final String label;
         private final String soname;
+        private final String reason;
 
-        Unavailable(String label, String soname) {
+        Unavailable(String label, String soname, String reason) {
             this.label = label;
             this.soname = soname;
+            this.reason = reason;
         }
 
         @Override
@@ -77,17 +83,17 @@ public final class FfmAccess {
 
         @Override
         public String probe(LibrarySearch search) {
-            return unavailableReason();
+            return reason;
         }
 
         @Override
         public String describe() {
-            return label + ": " + unavailableReason();
+            return label + ": " + reason;
         }
 
         @Override
         public S open(NativeStream stream) {
-            throw new IllegalStateException(label + ": " + unavailableReason());
+            throw new IllegalStateException(label + ": " + reason);
         }
     }
 }

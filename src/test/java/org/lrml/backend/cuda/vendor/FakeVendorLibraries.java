@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
  *            (needs a library that exists nowhere: an optional sub-library that does not load)
  *   cudnn8/  libcudnn.so.8 (8.9.7), libcudnn_cnn_infer.so.8
  *   deps/    libfakedep.so.1
+ *   mismatch/ libcublas.so.12 reporting cuBLAS 13, libcudnn.so.9 reporting cuDNN 8.9.2 (files misnamed or mixed up)
  * </pre>
  * Each library has its soname and, like NVIDIA's, symbols versioned with it (JCuda's JNI libraries ask for
  * {@code cublasSgemm_v2@libcublas.so.12}). Built once per build under target/fake-vendor; skips the calling test
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Assumptions;
 final class FakeVendorLibraries {
     private static final Path SOURCES = Path.of("src/test/native/fake-vendor");
     private static final Path OUT = Path.of("target/fake-vendor");
+    /** Written when a build finishes; a build with another layout (or older sources) is redone. */
+    private static final String LAYOUT = "cuda13 cuda12 cudnn9 cudnn8 deps mismatch, v2";
 
     private FakeVendorLibraries() {
     }
@@ -37,7 +40,8 @@ final class FakeVendorLibraries {
         Path root = OUT.toAbsolutePath();
         Path done = root.resolve("built");
         try {
-            if (Files.exists(done) && Files.getLastModifiedTime(done).compareTo(newestSource()) > 0) {
+            if (Files.exists(done) && Files.readString(done).equals(LAYOUT)
+                    && Files.getLastModifiedTime(done).compareTo(newestSource()) > 0) {
                 return root;
             }
             Files.createDirectories(root);
@@ -56,9 +60,12 @@ final class FakeVendorLibraries {
             lib(root, "cudnn9", "libcudnn_adv.so.9", "fake_stub.c", List.of(),
                     List.of("-L" + nowhere.getParent(), "-l:libnowhere.so.1"));
             Files.delete(nowhere);
+            lib(root, "mismatch", "libcublas.so.12", "fake_cublas.c", List.of("-DFAKE_MAJOR=13"), List.of());
+            lib(root, "mismatch", "libcudnn.so.9", "fake_cudnn.c", List.of("-DFAKE_VERSION=8902"), List.of());
+            lib(root, "mismatch", "libcudnn_cnn.so.9", "fake_stub.c", List.of(), List.of());
             lib(root, "cudnn8", "libcudnn.so.8", "fake_cudnn.c", List.of("-DFAKE_VERSION=8907"), List.of());
             lib(root, "cudnn8", "libcudnn_cnn_infer.so.8", "fake_stub.c", List.of(), List.of());
-            Files.writeString(done, "stand-in vendor libraries built from " + SOURCES + "\n");
+            Files.writeString(done, LAYOUT);
             return root;
         } catch (IOException e) {
             throw new IllegalStateException("cannot build the stand-in vendor libraries in " + root + ": " + e, e);

@@ -120,6 +120,24 @@ class VendorStandInTest {
     }
 
     @Test
+    void aLibraryReportingAnotherVersionThanItsNameIsRefusedWithBothVersions(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(ChildJvm.JDK22_JAVA), "no JDK 22+ at " + ChildJvm.JDK22_JAVA);
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("target/classes/META-INF/versions/22")),
+                "the FFM part was not built");
+        Path root = FakeVendorLibraries.build();
+        Path wrong = root.resolve("mismatch");
+        ChildJvm.Result r = check(ChildJvm.JDK22_JAVA, true, null, tmp.resolve("trace.txt"), wrong);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("cuBLAS 12 via JCublas2: cublasGetProperty reports cuBLAS 13.2.5 for "
+                + wrong.resolve("libcublas.so.12") + " but JCublas 12.6.0 needs 12.x"), r.output());
+        assertTrue(r.output().contains("cuBLAS 12 via FFM: cublasGetProperty reports cuBLAS 13.2.5 for "
+                + wrong.resolve("libcublas.so.12") + " but a libcublas.so.12 must be 12.x"), r.output());
+        assertTrue(r.output().contains("cuDNN 9 via FFM: cudnnGetVersion returned 8.9.2 (8902) for "
+                + wrong.resolve("libcudnn.so.9") + " but this binding needs 9.x"), r.output());
+        assertTrue(r.output().contains("OK gemm cases 0, conv cases 0"), r.output());
+    }
+
+    @Test
     void forcedOffLeavesTheLibraryAlone(@TempDir Path tmp) throws Exception {
         Path root = FakeVendorLibraries.build();
         Path trace = tmp.resolve("trace.txt");
