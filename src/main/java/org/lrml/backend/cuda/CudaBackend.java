@@ -57,6 +57,7 @@ public final class CudaBackend implements Backend {
     private final SoftmaxKernels softmax;
     private final DropoutKernels dropout;
     private final OptimKernels optim;
+    private final CudaLrml lrml;
     private boolean closed;
 
     private CudaBackend(CudaContext ctx) {
@@ -72,6 +73,7 @@ public final class CudaBackend implements Backend {
         this.softmax = new SoftmaxKernels(ctx);
         this.dropout = new DropoutKernels(ctx);
         this.optim = new OptimKernels(ctx);
+        this.lrml = new CudaLrml(ctx);
     }
 
     /**
@@ -134,7 +136,7 @@ public final class CudaBackend implements Backend {
         m.put(Family.SOFTMAX, List.of(builtin(SoftmaxKernels.STEM)));
         m.put(Family.DROPOUT, List.of(builtin(DropoutKernels.STEM)));
         m.put(Family.OPTIM, List.of(builtin(OptimKernels.STEM)));
-        m.put(Family.LRML, List.of(Option.unavailable("builtin", CudaLrml.PENDING)));
+        m.put(Family.LRML, List.of(Option.available("builtin", CudaLrml.describe())));
         return m;
     }
 
@@ -399,21 +401,30 @@ public final class CudaBackend implements Backend {
         dropout.mask(seed, p, CudaStorage.of(mask).buf());
     }
 
-    // ---------------------------------------------------------------- LRML core: delegated until its kernels land
+    // ---------------------------------------------------------------- LRML core: ranking, similarity ranking, tuple losses
+
+    /**
+     * S = Q G^T (Q: rows x d, G: cols x d, S: rows x cols) by similarity_f32 (kernels/similarity.cu), the kernel
+     * behind similarityRank for large k; bit for bit the built-in SGEMM's Q G^T. For benchmarks and tests; models
+     * use the similarity op (org.lrml.mining.Similarity), which goes through gemm.
+     */
+    public void similarity(Storage q, Storage g, int rows, int cols, int d, Storage s) {
+        lrml.similarity(CudaStorage.of(q), CudaStorage.of(g), rows, cols, d, CudaStorage.of(s));
+    }
 
     @Override
     public RankResult rank(RankSpec spec, Storage scores) {
-        return CudaLrml.rank(spec, CudaStorage.of(scores));
+        return lrml.rank(spec, CudaStorage.of(scores));
     }
 
     @Override
     public RankResult similarityRank(RankSpec spec, Storage q, Storage g, int d) {
-        return CudaLrml.similarityRank(spec, CudaStorage.of(q), CudaStorage.of(g), d);
+        return lrml.similarityRank(spec, CudaStorage.of(q), CudaStorage.of(g), d);
     }
 
     @Override
     public double tupleLoss(LossSpec spec, Storage x, int n, int d, int[] tuples, int m, int k, Storage dx) {
-        return CudaLrml.tupleLoss(spec, CudaStorage.of(x), n, d, tuples, m, k, dx == null ? null : CudaStorage.of(dx));
+        return lrml.tupleLoss(spec, CudaStorage.of(x), n, d, tuples, m, k, dx == null ? null : CudaStorage.of(dx));
     }
 
     // ---------------------------------------------------------------- optimisers

@@ -13,7 +13,7 @@ import org.lrml.backend.BackendUnavailableException;
  * order of preference, each available or not with the reason; the first available one is active unless
  * {@code -Dlrml.cuda.provider.<family>=<name>} forces another (to compare providers in benchmarks). Today every
  * family has the built-in PTX kernels; vendor-library options (cuBLAS for gemm, cuDNN for conv) are added as
- * further options ahead of them, and the LRML family's kernels arrive in their own step.
+ * further options ahead of them.
  */
 public final class Providers {
     public static final String PROPERTY_PREFIX = "lrml.cuda.provider.";
