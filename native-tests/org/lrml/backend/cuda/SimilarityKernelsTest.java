@@ -17,6 +17,7 @@ import org.lrml.backend.cuda.kernels.SimilarityKernels;
 import org.lrml.backend.cuda.kernels.TopKKernels;
 import org.lrml.mining.Ranking;
 import org.lrml.mining.Similarity;
+import org.lrml.mining.TupleMiner;
 import org.lrml.tensor.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
@@ -246,6 +247,39 @@ class SimilarityKernelsTest {
             RankResult fusedOrBlocked = Ranking.top(k).labels(labels, labels, LabelRule.DIFFERENT).excludeSelf()
                     .similarity(x, x);
             TopKKernelsTest.assertIdentical(viaSimilarity, fusedOrBlocked, "Ranking.similarity k = " + k);
+        }
+    }
+
+    @Test
+    void miningOnCudaEqualsMiningOnTheCpuWhenSimilaritiesAreExact() {
+        // Entries from {-1, -0.5, 0, 0.5, 1}: every partial sum of S is exact in float32, so both backends hold the
+        // same S (up to the sign of zero, which ranks as a tie either way) and must mine the same tuples.
+        Rng rng = new Rng(7);
+        int poolSize = 300;
+        int d = 6;
+        float[] pool = tiedDescriptors(rng, poolSize * d);
+        int[] labels = TopKKernelsTest.labels(rng, poolSize, 12);
+        int[] poolIndex = new int[poolSize];
+        for (int i = 0; i < poolSize; i++) {
+            poolIndex[i] = i;
+        }
+        int[] queryIndex = new int[41];
+        float[] queries = new float[queryIndex.length * d];
+        for (int i = 0; i < queryIndex.length; i++) {
+            queryIndex[i] = 7 * i;
+            System.arraycopy(pool, 7 * i * d, queries, i * d, d);
+        }
+        for (TupleMiner.Config cfg : new TupleMiner.Config[]{TupleMiner.Config.defaults(),
+                new TupleMiner.Config(5, TupleMiner.NegativeMode.BOTTOM, TupleMiner.PositiveMode.HARDEST, 4),
+                new TupleMiner.Config(11, TupleMiner.NegativeMode.HARDEST, TupleMiner.PositiveMode.HARDEST, 8)}) {
+            TupleMiner.Mined cpu = TupleMiner.mine(cfg, Tensor.of(Compare.cpu(), queries, queryIndex.length, d), queryIndex,
+                    Tensor.of(Compare.cpu(), pool, poolSize, d), poolIndex, labels, new Rng(9));
+            TupleMiner.Mined gpu = TupleMiner.mine(cfg, Tensor.of(cuda, queries, queryIndex.length, d), queryIndex,
+                    Tensor.of(cuda, pool, poolSize, d), poolIndex, labels, new Rng(9));
+            assertTrue(cpu.tuples().m() > 0, cfg + ": nothing mined, so the comparison would prove nothing");
+            assertEquals(cpu.tuples(), gpu.tuples(), cfg.toString());
+            assertEquals(cpu.skippedFewNegatives(), gpu.skippedFewNegatives(), cfg.toString());
+            assertEquals(cpu.skippedNoPositive(), gpu.skippedNoPositive(), cfg.toString());
         }
     }
 
