@@ -8,7 +8,7 @@ FLOPS = {  # per call, for TFLOP/s
     **{f"GemmCudaBench.sgemm[n={n}]": 2.0 * n ** 3 for n in (512, 2048, 4096)},
     **{f"ConvCudaBench.{p}": 2.0 * 64 * 64 * 28 * 28 * 32 * 9 for p in ("forward", "backwardData", "backwardFilter")},
     **{f"SimilarityCudaBench.{p}[d={d}]": 2.0 * 2000 * 10000 * d
-       for p in ("similarity", "sgemmNT", "fusedTop10", "blockedTop100") for d in (64, 2048)},
+       for p in ("similarity", "sgemmNT", "fusedTop10", "blockedTop10", "blockedTop100") for d in (64, 2048)},
 }
 BYTES = {  # per call, for GB/s: scores read once
     **{f"TopKCudaBench.topK[cols={c},k={k}]": 4.0e8 for c in (100000, 1000000) for k in (5, 100)},

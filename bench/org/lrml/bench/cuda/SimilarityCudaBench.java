@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * kernels/similarity.cu on the mining shape: Q 2000 x D against a pool G 10000 x D, D = 64 and 2048 (2 * 2000 *
  * 10000 * D FLOP per call). {@code similarity} writes S (80 MB) with similarity_f32; {@code sgemmNT} is the same
  * product by the built-in SGEMM; {@code fusedTop10} ranks without writing S (similarity_topk_f32 + topk_merge_f32;
- * the result download synchronises); {@code blockedTop100} is the path for k > 32 (S blocks + topk_select_f32).
+ * the result download synchronises); {@code blockedTop100} is the path for k > 32 (S blocks + topk_select_f32), and
+ * {@code blockedTop10} the same path forced at k = 10, against {@code fusedTop10}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -69,6 +70,13 @@ public class SimilarityCudaBench {
 
     @Benchmark
     public RankResult fusedTop10() {
+        return cuda.similarityRank(RankSpec.of(ROWS, COLS, 10, true), q, g, d);
+    }
+
+    /** The blocked path at the fused path's k: whether fusing pays, per D. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dlrml.cuda.similarityRank=blocked"})
+    public RankResult blockedTop10() {
         return cuda.similarityRank(RankSpec.of(ROWS, COLS, 10, true), q, g, d);
     }
 

@@ -284,6 +284,32 @@ class SimilarityKernelsTest {
     }
 
     @Test
+    void thePathPropertyForcesEitherPath() {
+        Rng rng = new Rng(8);
+        int rows = 19;
+        int cols = 333;
+        int d = 5;
+        Storage q = cuda.upload(normal(rng, rows * d));
+        Storage g = cuda.upload(normal(rng, cols * d));
+        RankSpec small = RankSpec.of(rows, cols, 7, true);
+        RankResult auto = cuda.similarityRank(small, q, g, d);
+        try {
+            System.setProperty(SimilarityKernels.PATH_PROPERTY, "blocked");
+            TopKKernelsTest.assertIdentical(auto, cuda.similarityRank(small, q, g, d), "forced blocked");
+            System.setProperty(SimilarityKernels.PATH_PROPERTY, "fused");
+            IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                    () -> cuda.similarityRank(RankSpec.of(rows, cols, 40, true), q, g, d));
+            assertTrue(tooMany.getMessage().contains("at most 32"), tooMany.getMessage());
+            System.setProperty(SimilarityKernels.PATH_PROPERTY, "quick");
+            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                    () -> cuda.similarityRank(small, q, g, d));
+            assertTrue(unknown.getMessage().contains("expected auto, fused (k <= 32) or blocked"), unknown.getMessage());
+        } finally {
+            System.clearProperty(SimilarityKernels.PATH_PROPERTY);
+        }
+    }
+
+    @Test
     void mismatchedOperandsAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> cuda.similarityRank(RankSpec.of(3, 4, 2, true), cuda.upload(new float[6]), cuda.upload(new float[7]), 2));

@@ -40,7 +40,8 @@ import org.lrml.tensor.MemoryScope;
  *
  * <p>System properties: {@code lrml.cuda.device} (index, default 0), {@code lrml.cuda.ptxDir} (PTX built with
  * kernels/build.sh for another driver), {@code lrml.cuda.syncEachLaunch} (check every kernel at its launch),
- * {@code lrml.cuda.provider.<family>} (force a provider), {@code lrml.cuda.kernel.<kernel>} (force a version).
+ * {@code lrml.cuda.provider.<family>} (force a provider), {@code lrml.cuda.kernel.<kernel>} (force a version),
+ * {@code lrml.cuda.similarityRank} (auto, fused or blocked: the similarityRank path).
  *
  * @see org.lrml.backend.Backends#cuda()
  */

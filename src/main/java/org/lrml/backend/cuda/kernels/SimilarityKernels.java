@@ -21,6 +21,8 @@ public final class SimilarityKernels {
     public static final String STEM = "similarity";
     public static final KernelRef SIMILARITY = KernelRef.of(STEM, "similarity_f32", 1, 1);
     public static final KernelRef SIMILARITY_TOPK = KernelRef.of(STEM, "similarity_topk_f32", 1, 1);
+    /** Forces the similarityRank path: auto (the default), fused or blocked. */
+    public static final String PATH_PROPERTY = "lrml.cuda.similarityRank";
     /** Largest k the fused kernel keeps per row (SIMK_MAX_KC in similarity.cu). */
     public static final int FUSED_MAX_K = 32;
     /** S elements one block of the blocked path may hold (64 MiB of float32). */
@@ -73,10 +75,20 @@ public final class SimilarityKernels {
         }
     }
 
-    /** Backend#similarityRank: fused for k <= FUSED_MAX_K, blocked otherwise. */
+    /**
+     * Backend#similarityRank: fused for k <= FUSED_MAX_K, blocked otherwise; {@code -D}{@value #PATH_PROPERTY}
+     * {@code =fused} or {@code =blocked} forces one (to compare them in benchmarks).
+     */
     public RankResult similarityRank(RankSpec spec, Buf q, Buf g, int d) {
-        return spec.k() <= FUSED_MAX_K ? similarityRankFused(spec, q, g, d) : similarityRankBlocked(spec, q, g, d,
-                BLOCK_ELEMENTS);
+        String path = System.getProperty(PATH_PROPERTY, "auto").trim();
+        return switch (path) {
+            case "auto" -> spec.k() <= FUSED_MAX_K ? similarityRankFused(spec, q, g, d)
+                    : similarityRankBlocked(spec, q, g, d, BLOCK_ELEMENTS);
+            case "fused" -> similarityRankFused(spec, q, g, d);
+            case "blocked" -> similarityRankBlocked(spec, q, g, d, BLOCK_ELEMENTS);
+            default -> throw new IllegalArgumentException("-D" + PATH_PROPERTY + "=" + path
+                    + ": expected auto, fused (k <= " + FUSED_MAX_K + ") or blocked");
+        };
     }
 
     /** The fused path (k <= FUSED_MAX_K). */
@@ -84,7 +96,7 @@ public final class SimilarityKernels {
         check(spec, q, g, d);
         if (spec.k() > FUSED_MAX_K) {
             throw new IllegalArgumentException("similarityRank: the fused kernel keeps at most " + FUSED_MAX_K
-                    + " per row, asked " + spec);
+                    + " per row, asked " + spec + "; use the blocked path (-D" + PATH_PROPERTY + "=auto or blocked)");
         }
         int rows = spec.rows();
         int cols = spec.cols();
