@@ -126,3 +126,55 @@ __device__ __forceinline__ double lrml_block_min(double v, double* scratch) {
     do { if (blockDim.x != (n) || blockDim.y != 1 || blockDim.z != 1) __trap(); } while (0)
 #define LRML_REQUIRE_POW2_BLOCK(maxn) \
     do { if (blockDim.x > (maxn) || (blockDim.x & (blockDim.x - 1)) != 0 || blockDim.y != 1 || blockDim.z != 1) __trap(); } while (0)
+
+// ---------------------------------------------------------------- ranking keys (topk.cu, similarity.cu)
+//
+// A ranking candidate (score v at block-local column j of a row) as one 64-bit unsigned key whose integer order
+// is the specification's order (CpuTopKHeap.better): a higher score first (lower for bottom-k, where the key
+// score is -v; negation is exact), equal scores by lower column. Selection then compares plain integers, and
+// ties are exact because no two columns share a key.
+//   bits 63..32  the key score kv = (largest ? v : -v) mapped to a totally ordered uint32; -0.0 is mapped as
+//                +0.0 first, because the specification ties them (Java's and CUDA's == agree)
+//   bits 31..1   0x7fffffff - j, so a lower column is a larger key
+//   bit  0       v is -0.0: the one bit the ordered score loses, kept so the value comes back exactly
+// Key 0 means "no candidate": every real key has bits 63..32 >= the map of -inf (0x007fffff). NaN scores and
+// masked columns never become keys. Columns must be < 2^31 (the Backend's int sizes guarantee it).
+#define LRML_KEY_NONE 0ULL
+#define LRML_KEY_ABOVE_ALL 0xffffffffffffffffULL
+
+__device__ __forceinline__ unsigned long long lrml_rank_key(float v, long long j, int largest) {
+    const float kv = largest ? v : -v;
+    unsigned int b = __float_as_uint(kv);
+    if (b == 0x80000000u) b = 0u;
+    const unsigned int ord = (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+    const unsigned int negZero = __float_as_uint(v) == 0x80000000u ? 1u : 0u;
+    const unsigned int low = ((0x7fffffffu - (unsigned int)j) << 1) | negZero;
+    return ((unsigned long long)ord << 32) | low;
+}
+
+// The score a key was made from, bit for bit (the inverse of lrml_rank_key).
+__device__ __forceinline__ float lrml_rank_value(unsigned long long key, int largest) {
+    const unsigned int ord = (unsigned int)(key >> 32);
+    const unsigned int b = (ord & 0x80000000u) ? (ord & 0x7fffffffu) : ~ord;
+    const float kv = __uint_as_float(b);
+    float v = largest ? kv : -kv;
+    if (v == 0.0f) v = (key & 1ULL) ? -0.0f : 0.0f;
+    return v;
+}
+
+// The block-local column of a key.
+__device__ __forceinline__ int lrml_rank_column(unsigned long long key) {
+    return (int)(0x7fffffffu - ((unsigned int)key >> 1));
+}
+
+// Whether column j may be selected for row r (RankSpec.eligible): rule 0 any, 1 same label, 2 different label;
+// with excludeSelf, the column whose global index equals the row's (j == r + selfShift, selfShift = rowOffset -
+// colOffset) is skipped. Labels are indexed by spec row and spec column.
+__device__ __forceinline__ bool lrml_rank_eligible(long long r, long long j, const int* __restrict__ rowLabels,
+                                                   const int* __restrict__ colLabels, int rule, int excludeSelf,
+                                                   long long selfShift) {
+    if (excludeSelf && j == r + selfShift) return false;
+    if (rule == 1) return rowLabels[r] == colLabels[j];
+    if (rule == 2) return rowLabels[r] != colLabels[j];
+    return true;
+}

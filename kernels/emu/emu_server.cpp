@@ -13,6 +13,7 @@
 #include "cuda_emu.h"
 
 #include <csignal>
+#include <setjmp.h>
 #include <map>
 #include <string>
 #include <sys/mman.h>
@@ -40,13 +41,19 @@ struct Allocation {
 };
 std::map<uintptr_t, Allocation> allocations;
 
+// One coroutine per thread index, created once and reused by every block of every launch: after running the kernel
+// it parks (state 2) and, when resumed, runs the kernel again for the next block. Switches are _setjmp/_longjmp,
+// which save no signal mask: swapcontext makes two system calls per switch, which made barrier-heavy kernels
+// spend most of their emulated time in the kernel. ucontext is used once per coroutine, to start it on its stack.
 struct Thread {
-    ucontext_t context;
-    int state;  // 0 runnable, 1 waiting at a barrier, 2 finished
+    ucontext_t context;  // only to enter the coroutine the first time
+    jmp_buf resume;      // where it continues: inside __syncthreads, or parked after a block
+    int state;           // 0 runnable, 1 waiting at a barrier, 2 finished
+    bool started;
 };
 std::vector<Thread> threads;
 std::vector<unsigned char*> stacks;
-ucontext_t scheduler;
+jmp_buf scheduler;
 int current = -1;
 const KernelEntry* runningKernel = nullptr;
 const unsigned char* runningArgs = nullptr;
@@ -110,9 +117,14 @@ void onFault(int sig, siginfo_t* info, void*) {
     _exit(3);
 }
 
-void threadMain() {
-    runningKernel->run(runningArgs, runningArgLength);
-    threads[current].state = 2;
+[[noreturn]] void threadMain() {
+    for (;;) {
+        runningKernel->run(runningArgs, runningArgLength);
+        Thread& th = threads[current];
+        th.state = 2;
+        if (_setjmp(th.resume) == 0) _longjmp(scheduler, 1);
+        // resumed for the next block (or launch): run the kernel again as the same thread index
+    }
 }
 
 void setThreadIndex(int t) {
@@ -121,14 +133,21 @@ void setThreadIndex(int t) {
     threadIdx.z = (unsigned)t / (blockDim.x * blockDim.y);
 }
 
+// After a failed block some coroutines are stopped inside the old kernel: they start afresh next time.
+void abandonCoroutines() {
+    for (Thread& th : threads) th.started = false;
+}
+
 bool runBlock(int nThreads) {
     for (int t = 0; t < nThreads; ++t) {
         Thread& th = threads[t];
-        getcontext(&th.context);
-        th.context.uc_stack.ss_sp = stacks[t];
-        th.context.uc_stack.ss_size = STACK_BYTES;
-        th.context.uc_link = &scheduler;
-        makecontext(&th.context, threadMain, 0);
+        if (!th.started) {
+            getcontext(&th.context);
+            th.context.uc_stack.ss_sp = stacks[t];
+            th.context.uc_stack.ss_size = STACK_BYTES;
+            th.context.uc_link = nullptr;  // threadMain never returns
+            makecontext(&th.context, threadMain, 0);
+        }
         th.state = 0;
     }
     for (;;) {
@@ -136,8 +155,18 @@ bool runBlock(int nThreads) {
             if (threads[t].state != 0) continue;
             current = t;
             setThreadIndex(t);
-            swapcontext(&scheduler, &threads[t].context);
-            if (failed) return false;
+            if (_setjmp(scheduler) == 0) {
+                Thread& th = threads[t];
+                if (!th.started) {
+                    th.started = true;
+                    setcontext(&th.context);
+                }
+                _longjmp(th.resume, 1);
+            }
+            if (failed) {
+                abandonCoroutines();
+                return false;
+            }
         }
         int waiting = 0;
         int finished = 0;
@@ -151,6 +180,7 @@ bool runBlock(int nThreads) {
                      "kernel %s, block (%u, %u, %u): %d threads wait at __syncthreads while %d have finished (a barrier"
                      " inside divergent code)", runningName, blockIdx.x, blockIdx.y, blockIdx.z, waiting, finished);
             failed = true;
+            abandonCoroutines();
             return false;
         }
         for (int t = 0; t < nThreads; ++t) threads[t].state = 0;  // everyone arrived: release the barrier
@@ -190,7 +220,7 @@ void launch() {
         }
         stacks.push_back(static_cast<unsigned char*>(s));
     }
-    threads.resize((size_t)nThreads);
+    if (threads.size() < (size_t)nThreads) threads.resize((size_t)nThreads);  // parked coroutines are kept
     runningKernel = &it->second;
     runningArgs = args.data();
     runningArgLength = args.size();
@@ -253,8 +283,9 @@ void freeMemory() {
 }  // namespace
 
 void __syncthreads() {
-    threads[current].state = 1;
-    swapcontext(&threads[current].context, &scheduler);
+    Thread& th = threads[current];
+    th.state = 1;
+    if (_setjmp(th.resume) == 0) _longjmp(scheduler, 1);
 }
 
 void __trap() {

@@ -76,8 +76,14 @@ phase native-tests 200 "$java" "${jvm[@]}" -Dlrml.cuda.syncEachLaunch=true -jar 
   execute --class-path "$cp" --scan-class-path "$here/lib/test/lrml-tests.jar" --include-tag gpu \
   --details=tree --disable-banner --reports-dir "$results/junit"
 
-phase benchmarks 180 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.lrml\.bench\.cuda\..*' \
+phase benchmarks 150 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main \
+  'org\.lrml\.bench\.cuda\.(?!Similarity|TopK|TupleLoss).*' \
   -f 1 -wi 1 -w 300ms -i 2 -r 500ms -foe false -rf json -rff "$results/jmh.json"
+
+# The LRML core (similarity, top-k, tuple losses) in its own phase and time share; the tuple loss at the defaults.
+phase lrml-benchmarks 100 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main \
+  'org\.lrml\.bench\.cuda\.(Similarity|TopK|TupleLoss)CudaBench' -p params=defaults \
+  -f 1 -wi 1 -w 300ms -i 2 -r 500ms -foe false -rf json -rff "$results/jmh-lrml.json"
 
 phase sgemm-v1 25 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.lrml\.bench\.cuda\.GemmCudaBench' \
   -p n=2048 -p provider=builtin -jvmArgsAppend -Dlrml.cuda.kernel.sgemm_f32=1 -f 1 -wi 1 -w 300ms -i 2 -r 500ms -rf json \
@@ -95,5 +101,5 @@ if command -v python3 >/dev/null 2>&1; then
   python3 "$here/summarize.py" "$results"
 else
   grep -E 'tests (successful|failed|aborted)' "$results/native-tests.log" || true
-  grep -E '^Benchmark|CudaBench' "$results/benchmarks.log" | tail -40 || true
+  grep -hE '^Benchmark|CudaBench' "$results/benchmarks.log" "$results/lrml-benchmarks.log" | tail -60 || true
 fi

@@ -7,6 +7,11 @@ import sys
 FLOPS = {  # per call, for TFLOP/s
     **{f"GemmCudaBench.sgemm[n={n}]": 2.0 * n ** 3 for n in (512, 2048, 4096)},
     **{f"ConvCudaBench.{p}": 2.0 * 64 * 64 * 28 * 28 * 32 * 9 for p in ("forward", "backwardData", "backwardFilter")},
+    **{f"SimilarityCudaBench.{p}[d={d}]": 2.0 * 2000 * 10000 * d
+       for p in ("similarity", "sgemmNT", "fusedTop10", "blockedTop10", "blockedTop100") for d in (64, 2048)},
+}
+BYTES = {  # per call, for GB/s: scores read once
+    **{f"TopKCudaBench.topK[cols={c},k={k}]": 4.0e8 for c in (100000, 1000000) for k in (5, 100)},
 }
 
 
@@ -44,6 +49,7 @@ def main(results):
         if "tests successful" not in text:
             print("native tests: no summary (see native-tests.log)")
     lrml = load_jmh(os.path.join(results, "jmh.json"))
+    lrml.update(load_jmh(os.path.join(results, "jmh-lrml.json")))
     for k, v in load_jmh(os.path.join(results, "jmh-sgemm-v1.json")).items():
         lrml[k.replace("sgemm[", "sgemm_v1[")] = v
     torch = {}
@@ -56,15 +62,17 @@ def main(results):
     if not lrml:
         print("no benchmark results (see benchmarks.log)")
         return
-    print(f"{'benchmark':58} {'lrml us':>10} {'torch us':>10} {'lrml/torch':>10} {'lrml TFLOP/s':>12}")
+    print(f"{'benchmark':58} {'lrml us':>10} {'torch us':>10} {'lrml/torch':>10} {'lrml TFLOP/s':>12} {'lrml GB/s':>10}")
     for k in sorted(lrml):
         us = lrml[k]
         peer = torch.get(base(k.replace("sgemm_v1[", "sgemm[")))
         ratio = f"{us / peer:10.2f}" if peer else f"{'-':>10}"
         fl = FLOPS.get(base(k.replace("sgemm_v1[", "sgemm[")))
         tf = f"{fl / us / 1e6:12.2f}" if fl else f"{'':>12}"
+        by = BYTES.get(k)
+        gb = f"{by / us / 1e3:10.1f}" if by else f"{'':>10}"
         peer_s = f"{peer:10.1f}" if peer else f"{'-':>10}"
-        print(f"{k:58} {us:10.1f} {peer_s} {ratio} {tf}")
+        print(f"{k:58} {us:10.1f} {peer_s} {ratio} {tf} {gb}")
 
 
 if __name__ == "__main__":

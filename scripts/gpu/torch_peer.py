@@ -45,6 +45,59 @@ def timed(fn, sync_each=True):
     return (time.perf_counter() - t0) / n * 1e6
 
 
+def host(ranked):
+    """Values and indices to the host, as the engine's rank calls return them (the copy synchronises)."""
+    return ranked.values.cpu(), ranked.indices.cpu()
+
+
+def lrml_step(x, t, delta, mu, alpha=1.2, margin=0.4, temperature=10.0, lam=1.0, order_eps=0.05):
+    """LRML forward + backward (spec section 3) with autograd; wn and the rank order are constants, as ours."""
+    x.grad = None
+    q, p, n = x[t[:, 0]], x[t[:, 1]], x[t[:, 2:]]
+    sp = (q * p).sum(1)
+    sn = (q.unsqueeze(1) * n).sum(2)
+    dist = lambda s: torch.sqrt(torch.clamp(2 - 2 * s, min=1e-12))
+    dp = dist(sp)
+    order = torch.sort(sn.detach(), dim=1, descending=True, stable=True).indices
+    dn = torch.gather(dist(sn), 1, order)
+    a = alpha + delta * torch.arange(dn.shape[1], device=x.device, dtype=x.dtype)
+    gap = (a - dn).detach()
+    z = temperature * gap
+    w = torch.exp(z - z.max(1, keepdim=True).values) * (gap > 0)
+    wn = w / w.sum(1, keepdim=True).clamp_min(torch.finfo(x.dtype).tiny)
+    loss = torch.relu(dp - (alpha - margin)) + lam * (wn * torch.relu(a - dn)).sum(1)
+    if mu:
+        loss = loss + mu * torch.relu(dn[:, :-1] - dn[:, 1:] + order_eps).sum(1)
+    loss = loss.mean()
+    loss.backward()
+    return loss.item()
+
+
+def lrml_core(r):
+    """SimilarityCudaBench, TopKCudaBench, TupleLossCudaBench: the same shapes; ranked results come to the host."""
+    for d in (64, 2048):
+        q, gp, s = randn(2000, d), randn(10000, d), torch.empty(2000, 10000, device=dev)
+        r[f"SimilarityCudaBench.similarity[d={d}]"] = timed(lambda: torch.mm(q, gp.t(), out=s))
+        r[f"SimilarityCudaBench.sgemmNT[d={d}]"] = r[f"SimilarityCudaBench.similarity[d={d}]"]
+        r[f"SimilarityCudaBench.fusedTop10[d={d}]"] = timed(lambda: host(torch.topk(q @ gp.t(), 10, dim=1)))
+        r[f"SimilarityCudaBench.blockedTop10[d={d}]"] = r[f"SimilarityCudaBench.fusedTop10[d={d}]"]
+        r[f"SimilarityCudaBench.blockedTop100[d={d}]"] = timed(lambda: host(torch.topk(q @ gp.t(), 100, dim=1)))
+        del q, gp, s
+    for cols in (100000, 1000000):
+        xs = randn(100_000_000 // cols, cols)
+        for k in (5, 100):
+            r[f"TopKCudaBench.topK[cols={cols},k={k}]"] = timed(lambda: host(torch.topk(xs, k, dim=1)))
+        del xs
+    rows, m, k = 16384, 4096, 5
+    t = torch.stack([torch.randperm(rows, device=dev, generator=g)[:2 + k] for _ in range(m)])
+    for d in (64, 2048):
+        x = F.normalize(randn(rows, d), dim=1).requires_grad_()
+        for params, delta, mu in (("defaults", 0.0, 0.0), ("delta0.1-mu0.5", 0.1, 0.5)):
+            us = timed(lambda: lrml_step(x, t, delta, mu))
+            r[f"TupleLossCudaBench.fused[d={d},params={params}]"] = us
+            r[f"TupleLossCudaBench.composite[d={d},params={params}]"] = us
+
+
 def main(path):
     r = {}
     one = torch.zeros(1, device=dev)
@@ -94,6 +147,7 @@ def main(path):
     except (TypeError, RuntimeError):
         opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=1e-4, foreach=True)
     r["OptimCudaBench.adam"] = timed(opt.step)
+    lrml_core(r)
     name = torch.cuda.get_device_name() if dev.type == "cuda" else "cpu"
     with open(path, "w") as f:
         json.dump({"torch": torch.__version__, "device": name, "us": r}, f, indent=1)

@@ -48,7 +48,7 @@ class CudaBackendTest {
         for (Providers.Family f : Providers.Family.values()) {
             assertTrue(d.contains("  " + f.key()), f + " missing from\n" + d);
         }
-        assertTrue(d.contains("lrml") && d.contains(CudaLrml.PENDING), d);
+        assertTrue(d.contains("similarity_topk_f32_v1") && d.contains("tupleloss_grad_f32_v1"), d);
         assertTrue(d.contains("sgemm_f32_v2"), d);
     }
 
@@ -57,13 +57,6 @@ class CudaBackendTest {
         assertFalse(cuda.supports(DType.F64));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cuda.allocate(DType.F64, 3));
         assertTrue(e.getMessage().contains("float32") && e.getMessage().contains("to(DType.F32)"), e.getMessage());
-    }
-
-    @Test
-    void lrmlPrimitivesSayWhenTheyArrive() {
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> cuda.rank(org.lrml.backend.RankSpec.of(2, 3, 1, true), cuda.upload(new float[6])));
-        assertTrue(e.getMessage().contains(CudaLrml.PENDING), e.getMessage());
     }
 
     @Test

@@ -182,6 +182,19 @@ final class EmulatedDevice implements DeviceApi {
     }
 
     @Override
+    public synchronized void download(long src, byte[] dst) {
+        requireOpen();
+        try {
+            send(le(17).put((byte) 4).putLong(src).putLong(dst.length));
+            status(String.format("download of %d bytes from 0x%x", dst.length, src));
+            byte[] bytes = in.readNBytes(dst.length);
+            System.arraycopy(bytes, 0, dst, 0, dst.length);
+        } catch (IOException e) {
+            throw io("download", e);
+        }
+    }
+
+    @Override
     public synchronized void copy(long src, long dst, long bytes) {
         requireOpen();
         try {

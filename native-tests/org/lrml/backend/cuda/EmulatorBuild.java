@@ -47,8 +47,10 @@ final class EmulatorBuild {
             }
             Path gen = out.resolve("gen");
             Files.createDirectories(gen);
+            // -U_FORTIFY_SOURCE: the server switches coroutine stacks with _longjmp, which the fortified variant
+            // (on by default in some distributions' compilers) refuses.
             List<String> cmd = new ArrayList<>(List.of("g++", "-std=c++17", "-O2", "-g", "-fno-strict-aliasing",
-                    "-I" + kernels, "-I" + kernels.resolve("emu"), "-include", "cuda_emu.h"));
+                    "-U_FORTIFY_SOURCE", "-I" + kernels, "-I" + kernels.resolve("emu"), "-include", "cuda_emu.h"));
             StringBuilder table = new StringBuilder("#include \"cuda_emu.h\"\n#include <map>\n#include <string>\n"
                     + "struct KernelEntry { void (*run)(const unsigned char*, size_t); size_t argBytes; };\n");
             List<String> stems = new ArrayList<>();

@@ -3,6 +3,7 @@ package org.lrml.loss;
 import org.lrml.backend.UnaryOp;
 import org.lrml.ops.IndexSelect;
 import org.lrml.ops.Kernels;
+import org.lrml.tensor.DType;
 import org.lrml.tensor.Tensor;
 
 /**
@@ -81,7 +82,10 @@ public final class CompositeLosses {
         int[] rowAxis = {1};
         Tensor w = z.sub(z.max(rowAxis, true)).exp().mul(Kernels.unary("lrml weights", UnaryOp.GREATER, gapToBoundary, 0, 0));
         Tensor sum = w.sum(rowAxis, true);
-        Tensor tiny = Tensor.full(sum.backend(), sum.dtype(), Double.MIN_NORMAL, 1, 1);
+        // The dtype's own smallest normal: Double.MIN_NORMAL rounds to 0 in float32, and 0/0 would make NaN of the
+        // rows where nothing violates.
+        double smallest = sum.dtype() == DType.F32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        Tensor tiny = Tensor.full(sum.backend(), sum.dtype(), smallest, 1, 1);
         return w.div(sum.maximum(tiny));
     }
 

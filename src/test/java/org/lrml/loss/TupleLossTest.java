@@ -229,6 +229,21 @@ class TupleLossTest {
         }
     }
 
+    @Test
+    void compositeInFloat32HasNoNaNWhereNothingViolates() {
+        // Two tuples: the first has no violating negative (its wn row sums to 0), the second has one.
+        double[] x = {1, 0, 0.8, 0.6, -1, 0, 0, -1, 0.6, 0.8};
+        Tuples t = Tuples.of(new int[]{0, 1, 2, 3, 1, 4, 0, 3}, 2, 2);
+        Tensor x32 = Tensor.of(Backends.cpu(), x, 5, 2).to(DType.F32).requiresGrad(true);
+        Tensor composite = CompositeLosses.apply(x32, t, LossSpec.lrml());
+        composite.backward();
+        TupleLoss.Result fused = TupleLoss.compute(Tensor.of(Backends.cpu(), x, 5, 2), t, LossSpec.lrml(), true);
+        assertTrue(Tolerance.F32.accepts(fused.loss(), composite.item()), "float32 composite loss " + composite.item()
+                + " versus the fused " + fused.loss());
+        Tolerance.F32.check("float32 composite dX", new int[]{5, 2}, fused.grad().toDoubleArray(),
+                x32.grad().toDoubleArray());
+    }
+
     // ------------------------------------------------------------------ dtypes, autograd, validation
 
     @Test

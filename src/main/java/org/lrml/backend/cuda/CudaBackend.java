@@ -46,7 +46,8 @@ import org.lrml.tensor.MemoryScope;
  * <p>System properties: {@code lrml.cuda.device} (index, default 0), {@code lrml.cuda.ptxDir} (PTX built with
  * kernels/build.sh for another driver), {@code lrml.cuda.syncEachLaunch} (check every kernel at its launch),
  * {@code lrml.cuda.provider.<family>} (force a provider), {@code lrml.cuda.kernel.<kernel>} (force a version),
- * {@code lrml.cuda.libs} (folders holding cuBLAS / cuDNN), {@code lrml.cuda.binding} (jcuda or ffm only).
+ * {@code lrml.cuda.libs} (folders holding cuBLAS / cuDNN), {@code lrml.cuda.binding} (jcuda or ffm only),
+ * {@code lrml.cuda.similarityRank} (auto, fused or blocked: the similarityRank path).
  *
  * @see org.lrml.backend.Backends#cuda()
  */
@@ -67,6 +68,7 @@ public final class CudaBackend implements Backend {
     /** What serves gemm and conv: the built-in kernels or the vendor library, as the providers table chose. */
     private final GemmProvider gemmActive;
     private final ConvProvider convActive;
+    private final CudaLrml lrml;
     private boolean closed;
 
     private CudaBackend(CudaContext ctx) {
@@ -81,6 +83,7 @@ public final class CudaBackend implements Backend {
         this.softmax = new SoftmaxKernels(ctx);
         this.dropout = new DropoutKernels(ctx);
         this.optim = new OptimKernels(ctx);
+        this.lrml = new CudaLrml(ctx);
         this.vendors = VendorProviders.open(ctx.vendorContext(), gemm, conv, forced(Family.GEMM), forced(Family.CONV));
         try {
             this.providers = Providers.resolve(providerOptions(vendors));
@@ -159,7 +162,7 @@ public final class CudaBackend implements Backend {
         m.put(Family.SOFTMAX, List.of(builtin(SoftmaxKernels.STEM)));
         m.put(Family.DROPOUT, List.of(builtin(DropoutKernels.STEM)));
         m.put(Family.OPTIM, List.of(builtin(OptimKernels.STEM)));
-        m.put(Family.LRML, List.of(Option.unavailable("builtin", CudaLrml.PENDING)));
+        m.put(Family.LRML, List.of(Option.available("builtin", CudaLrml.describe())));
         return m;
     }
 
@@ -462,21 +465,30 @@ public final class CudaBackend implements Backend {
         dropout.mask(seed, p, CudaStorage.of(mask).buf());
     }
 
-    // ---------------------------------------------------------------- LRML core: delegated until its kernels land
+    // ---------------------------------------------------------------- LRML core: ranking, similarity ranking, tuple losses
+
+    /**
+     * S = Q G^T (Q: rows x d, G: cols x d, S: rows x cols) by similarity_f32 (kernels/similarity.cu), the kernel
+     * behind similarityRank for large k; bit for bit the built-in SGEMM's Q G^T. For benchmarks and tests; models
+     * use the similarity op (org.lrml.mining.Similarity), which goes through gemm.
+     */
+    public void similarity(Storage q, Storage g, int rows, int cols, int d, Storage s) {
+        lrml.similarity(CudaStorage.of(q), CudaStorage.of(g), rows, cols, d, CudaStorage.of(s));
+    }
 
     @Override
     public RankResult rank(RankSpec spec, Storage scores) {
-        return CudaLrml.rank(spec, CudaStorage.of(scores));
+        return lrml.rank(spec, CudaStorage.of(scores));
     }
 
     @Override
     public RankResult similarityRank(RankSpec spec, Storage q, Storage g, int d) {
-        return CudaLrml.similarityRank(spec, CudaStorage.of(q), CudaStorage.of(g), d);
+        return lrml.similarityRank(spec, CudaStorage.of(q), CudaStorage.of(g), d);
     }
 
     @Override
     public double tupleLoss(LossSpec spec, Storage x, int n, int d, int[] tuples, int m, int k, Storage dx) {
-        return CudaLrml.tupleLoss(spec, CudaStorage.of(x), n, d, tuples, m, k, dx == null ? null : CudaStorage.of(dx));
+        return lrml.tupleLoss(spec, CudaStorage.of(x), n, d, tuples, m, k, dx == null ? null : CudaStorage.of(dx));
     }
 
     // ---------------------------------------------------------------- optimisers

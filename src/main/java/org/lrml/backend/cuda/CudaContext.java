@@ -1,5 +1,7 @@
 package org.lrml.backend.cuda;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -220,6 +222,44 @@ public final class CudaContext implements AutoCloseable, ScratchSource {
             device.upload(s.address(), values);
         }
         return s;
+    }
+
+    /** Waits for the queued work, then n floats from the device address (kernel results). */
+    public float[] downloadFloats(long address, int n, String what) {
+        requireNotCapturing("downloading " + what);
+        float[] out = new float[n];
+        if (n > 0) {
+            device.download(address, out);
+        }
+        return out;
+    }
+
+    /** Waits for the queued work, then n ints from the device address. */
+    public int[] downloadInts(long address, int n, String what) {
+        ByteBuffer b = downloadBytes(address, 4L * n, what);
+        int[] out = new int[n];
+        b.asIntBuffer().get(out);
+        return out;
+    }
+
+    /** Waits for the queued work, then n doubles from the device address. */
+    public double[] downloadDoubles(long address, int n, String what) {
+        ByteBuffer b = downloadBytes(address, 8L * n, what);
+        double[] out = new double[n];
+        b.asDoubleBuffer().get(out);
+        return out;
+    }
+
+    private ByteBuffer downloadBytes(long address, long bytes, String what) {
+        requireNotCapturing("downloading " + what);
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("downloading " + what + ": " + bytes + " bytes do not fit one array");
+        }
+        byte[] raw = new byte[(int) bytes];
+        if (bytes > 0) {
+            device.download(address, raw);
+        }
+        return ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Device-to-device copy of floats, queued on the stream. */

@@ -40,6 +40,9 @@ interface DeviceApi extends AutoCloseable {
     /** Waits for queued work, then copies dst.length floats from the device. */
     void download(long srcAddress, float[] dst);
 
+    /** Waits for queued work, then copies dst.length bytes from the device (int, long and double results). */
+    void download(long srcAddress, byte[] dst);
+
     /** Device-to-device copy, queued on the stream. */
     void copy(long srcAddress, long dstAddress, long bytes);
 

@@ -275,6 +275,14 @@ final class JCudaDevice implements DeviceApi {
     }
 
     @Override
+    public void download(long src, byte[] dst) {
+        current();
+        Cu.check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize before a download");
+        Cu.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), at(src), dst.length),
+                String.format("cuMemcpyDtoH(%d bytes from 0x%x)", dst.length, src));
+    }
+
+    @Override
     public void copy(long src, long dst, long bytes) {
         current();
         Cu.check(JCudaDriver.cuMemcpyDtoDAsync(at(dst), at(src), bytes, stream),

@@ -13,7 +13,7 @@ import org.lrml.backend.BackendUnavailableException;
  * order of preference, each available or not with the reason; the first available one is active unless
  * {@code -Dlrml.cuda.provider.<family>=<name>} forces another (to compare providers in benchmarks). Every family
  * has the built-in PTX kernels; gemm has cuBLAS and conv cuDNN ahead of them where those libraries work here
- * ({@link org.lrml.backend.cuda.vendor.VendorProviders}), and the LRML family's kernels arrive in their own step.
+ * ({@link org.lrml.backend.cuda.vendor.VendorProviders}), and the LRML family is served by its own kernels (similarity.cu, topk.cu, tupleloss.cu).
  */
 public final class Providers {
     public static final String PROPERTY_PREFIX = "lrml.cuda.provider.";

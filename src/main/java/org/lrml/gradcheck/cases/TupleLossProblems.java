@@ -8,7 +8,6 @@ import org.lrml.loss.LossKind;
 import org.lrml.loss.LossSpec;
 import org.lrml.loss.TupleLoss;
 import org.lrml.loss.Tuples;
-import org.lrml.tensor.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 
@@ -59,7 +58,8 @@ final class TupleLossProblems {
                     return loss;
                 }
                 double drift = drift(spec, t[0].toDoubleArray(), d, tuples, frozenWn);
-                return loss.add(Tensor.full(Backends.cpu(), DType.F64, drift, new int[0]));
+                // On the loss's own backend and dtype, so the case also runs in float32 and on CUDA (OpCasesCudaTest).
+                return loss.add(Tensor.full(loss.backend(), loss.dtype(), drift, new int[0]));
             }, input);
         }
         throw new IllegalStateException("tuple loss gradcheck: no input draw met the conditions for " + spec

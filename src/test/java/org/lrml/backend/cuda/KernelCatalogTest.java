@@ -48,7 +48,7 @@ class KernelCatalogTest {
             assertEquals(catalogEntries, new TreeSet<>(KernelSources.sourceEntries(stem)),
                     "kernels/" + stem + ".cu: catalog versus extern \"C\" entry points");
 
-            Class<?> launcher = Class.forName("org.lrml.backend.cuda.kernels." + KernelSources.capitalized(stem) + "Kernels");
+            Class<?> launcher = Class.forName("org.lrml.backend.cuda.kernels." + KernelSources.paired(stem) + "Kernels");
             Map<String, KernelRef> refs = new TreeMap<>();
             for (Field f : launcher.getDeclaredFields()) {
                 if (f.getType() == KernelRef.class && Modifier.isStatic(f.getModifiers())) {
@@ -68,9 +68,9 @@ class KernelCatalogTest {
                 assertEquals(catalogVersions, new TreeSet<>(r.versions()),
                         launcher.getSimpleName() + ": versions of " + r.kernel() + " differ from the catalog");
             }
-            assertTrue(Files.exists(Path.of("native-tests/org/lrml/backend/cuda/" + KernelSources.capitalized(stem)
+            assertTrue(Files.exists(Path.of("native-tests/org/lrml/backend/cuda/" + KernelSources.paired(stem)
                     + "KernelsTest.java")), "kernels/" + stem + ".cu has no native test");
-            assertTrue(Files.exists(Path.of("bench/org/lrml/bench/cuda/" + KernelSources.capitalized(stem)
+            assertTrue(Files.exists(Path.of("bench/org/lrml/bench/cuda/" + KernelSources.paired(stem)
                     + "CudaBench.java")), "kernels/" + stem + ".cu has no benchmark");
         }
     }

@@ -89,9 +89,22 @@ final class KernelSources {
         }
     }
 
-    /** "batchnorm" -> "Batchnorm". */
-    static String capitalized(String stem) {
-        return stem.substring(0, 1).toUpperCase(Locale.ROOT) + stem.substring(1);
+    static final Path LAUNCHERS = Path.of("src/main/java/org/lrml/backend/cuda/kernels");
+
+    /**
+     * The name a stem's launcher, native test and benchmark share: the launcher class whose name, lower-cased, is
+     * the stem + "kernels" ("topk" -> "TopK", "tupleloss" -> "TupleLoss"); without one, the stem capitalised
+     * ("batchnorm" -> "Batchnorm"), which the catalog test then reports missing.
+     */
+    static String paired(String stem) {
+        String suffix = "Kernels.java";
+        try (Stream<Path> s = Files.list(LAUNCHERS)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.equalsIgnoreCase(stem + suffix))
+                    .map(n -> n.substring(0, n.length() - suffix.length())).findFirst()
+                    .orElse(stem.substring(0, 1).toUpperCase(Locale.ROOT) + stem.substring(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Skips the calling test when the build ran without nvcc (then there is no PTX and no report to check). */

@@ -14,11 +14,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ptxas resource reports kernels/build.sh keeps for sm_80 and sm_90: every kernel has one, and the hot
- * kernels (every entry of gemm.cu, conv.cu, reduce.cu, softmax.cu and batchnorm.cu) spill nothing to local
- * memory. Also writes target/kernels/resources.md, the table docs/cuda.md quotes.
+ * kernels (every entry of gemm.cu, conv.cu, reduce.cu, softmax.cu, batchnorm.cu, similarity.cu, topk.cu and
+ * tupleloss.cu) spill nothing to local memory. Also writes target/kernels/resources.md, the table docs/cuda.md quotes.
  */
 class PtxasReportTest {
-    static final List<String> HOT = List.of("gemm", "conv", "reduce", "softmax", "batchnorm");
+    static final List<String> HOT = List.of("gemm", "conv", "reduce", "softmax", "batchnorm", "similarity", "topk",
+            "tupleloss");
     static final List<String> ARCHS = List.of("sm_80", "sm_90");
 
     @Test
