@@ -177,6 +177,12 @@ def main():
     ap.add_argument("--negatives", default="hardest", choices=["hardest", "bottom"])
     ap.add_argument("--eval-every", type=int, default=0, help="evaluate every N epochs (0: only at the end)")
     ap.add_argument("--json")
+    ap.add_argument("--descriptors-out", metavar="DIR",
+                    help="save the final test (query) and train (database) descriptors and labels as .npy, so the"
+                         " engine's evaluator scores both sides with the same code: ./lrml eval --query-descriptors"
+                         " DIR/q.npy --db-descriptors DIR/db.npy --query-labels DIR/q_labels.npy --db-labels"
+                         " DIR/db_labels.npy --out DIR/eval")
+    ap.add_argument("--no-eval", action="store_true", help="skip this script's own final evaluation")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -211,11 +217,19 @@ def main():
             e.update(evaluate_seen(net, tx, ty, vx, vy))
         hist["epochs"].append(e)
         print(json.dumps(e), flush=True)
-    t3 = time.perf_counter()
-    final = evaluate_seen(net, tx, ty, vx, vy)
-    final["eval_s"] = time.perf_counter() - t3
-    hist["final"] = final
-    print("final seen:", json.dumps(final), flush=True)
+    if a.descriptors_out:
+        os.makedirs(a.descriptors_out, exist_ok=True)
+        np.save(os.path.join(a.descriptors_out, "q.npy"), describe(net, vx).numpy())
+        np.save(os.path.join(a.descriptors_out, "db.npy"), describe(net, tx).numpy())
+        np.save(os.path.join(a.descriptors_out, "q_labels.npy"), vy.numpy())
+        np.save(os.path.join(a.descriptors_out, "db_labels.npy"), ty.numpy())
+        print("descriptors saved in", a.descriptors_out, flush=True)
+    if not a.no_eval:
+        t3 = time.perf_counter()
+        final = evaluate_seen(net, tx, ty, vx, vy)
+        final["eval_s"] = time.perf_counter() - t3
+        hist["final"] = final
+        print("final seen:", json.dumps(final), flush=True)
     if a.json:
         with open(a.json, "w") as f:
             json.dump(hist, f, indent=1)
