@@ -47,7 +47,7 @@ final class CpuGemmVector {
      * The hot loop, kept apart and small so that C2 compiles it whole with every vector in a register (a
      * vector handed to a call it does not inline is boxed, which costs more than the arithmetic).
      */
-    private static void multiply(int kc, float[] a, int ao, float[] b, int bo, float[] acc) {
+    static void multiply(int kc, float[] a, int ao, float[] b, int bo, float[] acc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);

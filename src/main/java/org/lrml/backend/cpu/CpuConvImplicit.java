@@ -1,0 +1,296 @@
+package org.lrml.backend.cpu;
+
+import org.lrml.backend.ConvGeometry;
+import org.lrml.backend.GemmSpec;
+
+/**
+ * Float32 convolution on a channels-last copy of the input (each pixel's channels contiguous), the fast
+ * path of {@link CpuConvFast}. With T = KH KW taps, Cg = C/groups, K = T Cg, and positions q = (image,
+ * oh, ow) of all images:
+ * <pre>
+ *   forward:         Y^T (positions x O/groups) = Patches (positions x K) W_g^T (K x O/groups), an implicit
+ *                    GEMM: the kernel ({@link CpuConvVector#indirect}) reads each patch row straight from
+ *                    the input through a table of pixel offsets, weights packed once per call
+ *   backward data:   stride 1 only: the forward of dy with the weights flipped and in/out channels
+ *                    swapped, padding dil (K - 1) - pad
+ *   backward filter: dW_g (O/groups x K) = dY^T (O/groups x positions) Patches (positions x K), by the
+ *                    packed GEMM over chunks of images, patch rows copied from the channels-last input
+ * </pre>
+ * Each output of the forward is one kernel call (taps then channels, a fixed order). The filter gradient
+ * is summed per chunk of G images (G a function of the geometry) and the chunks in chunk order. So every
+ * result is the same for any thread count.
+ */
+final class CpuConvImplicit {
+    /** Positions per parallel chunk of the forward. */
+    private static final int POSITIONS_PER_CHUNK = 64;
+    /**
+     * Channels per group from which this path wins: the kernel's accumulators go through memory once per tap,
+     * and the filter gradient copies Cg channels per tap, both cheap only when Cg is not small (measured:
+     * with one input channel, im2col + GEMM is four times faster).
+     */
+    static final int MIN_CHANNELS = 16;
+    /** Deepest patch (K) the forward folds in one pass: beyond it the weight panel leaves L2. */
+    static final int MAX_K = 4608;
+    /** Positions per chunk of the filter gradient, at least: the GEMM's k-extent, enough to amortise packing. */
+    private static final int FILTER_COLUMNS = 1024;
+    static final boolean AVAILABLE = probe();
+    /** Scratch buffers up to this many floats are kept per thread between calls. */
+    private static final int KEEP_FLOATS = 1 << 24;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+
+    private CpuConvImplicit() {
+    }
+
+    private static boolean probe() {
+        if (!CpuGemmFast.vectorActive()) {
+            return false;
+        }
+        try {
+            return CpuConvVector.NR > 0;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /** A per-thread buffer of at least length floats (contents unspecified). */
+    private static float[] scratch(int slot, int length) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length >= length) {
+            return s[slot];
+        }
+        float[] fresh = new float[length];
+        if (length <= KEEP_FLOATS) {
+            s[slot] = fresh;
+        }
+        return fresh;
+    }
+
+    /** Whether {@link #forward} serves this geometry. */
+    static boolean canForward(ConvGeometry g) {
+        return AVAILABLE && g.cInPerGroup() >= MIN_CHANNELS && (long) g.kh() * g.kw() * g.cInPerGroup() <= MAX_K;
+    }
+
+    /** Whether {@link #backwardFilter} serves this geometry (the GEMM it uses has its own scalar fallback). */
+    static boolean canBackwardFilter(ConvGeometry g) {
+        return g.cInPerGroup() >= MIN_CHANNELS;
+    }
+
+    /** Whether {@link #backwardData} serves this geometry: stride 1 and a non-negative transposed padding. */
+    static boolean canBackwardData(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.padH() <= g.dilH() * (g.kh() - 1)
+                && g.padW() <= g.dilW() * (g.kw() - 1) && canForward(transposed(g));
+    }
+
+    /**
+     * x (n, c, hw) to channels-last (n, hw, c) in out, followed by c zeros that padded taps read.
+     * Returns the offset of the zeros.
+     */
+    static int toChannelsLast(float[] x, int n, int c, int hw, float[] out) {
+        int block = 64;
+        CpuParallel.forChunks(n, img -> {
+            int src = img * c * hw;
+            int dst = img * hw * c;
+            for (int p0 = 0; p0 < hw; p0 += block) {
+                int p1 = Math.min(hw, p0 + block);
+                for (int ch = 0; ch < c; ch++) {
+                    int s = src + ch * hw;
+                    for (int p = p0; p < p1; p++) {
+                        out[dst + p * c + ch] = x[s + p];
+                    }
+                }
+            }
+        });
+        int zeros = n * hw * c;
+        java.util.Arrays.fill(out, zeros, zeros + c, 0f);
+        return zeros;
+    }
+
+    /**
+     * Weights of each group as NR-column panels of the (K x O/groups) matrix W_g^T, K in (tap, channel)
+     * order, columns past O/groups zero: panel jb of group grp holds wt[((grp panels + jb) K + t) NR + j] =
+     * w[grp O/groups + jb NR + j][c][s] with t = s Cg + c. Panel-major, so a panel is one contiguous stream.
+     */
+    private static float[] packWeights(ConvGeometry g, float[] w, int panels) {
+        int nr = CpuConvVector.NR;
+        int taps = g.kh() * g.kw();
+        int cpg = g.cInPerGroup();
+        int opg = g.cOutPerGroup();
+        int k = taps * cpg;
+        float[] wt = new float[g.groups() * panels * k * nr];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            for (int o = 0; o < opg; o++) {
+                int base = (grp * panels + o / nr) * k * nr + o % nr;
+                int src = (grp * opg + o) * cpg * taps;
+                for (int c = 0; c < cpg; c++) {
+                    for (int s = 0; s < taps; s++) {
+                        wt[base + (s * cpg + c) * nr] = w[src + c * taps + s];
+                    }
+                }
+            }
+        }
+        return wt;
+    }
+
+    /**
+     * rows[s MR + r] = channels-last offset of the input pixel that tap s of position q0 + r reads (plus the
+     * group's first channel), or {@code zeros} in the padding and past the last position.
+     */
+    private static void pixelRows(ConvGeometry g, int q0, int valid, int grp, int zeros, int[] rows) {
+        int p = g.outH() * g.outW();
+        int c = g.cIn();
+        for (int r = 0; r < CpuConvVector.MR; r++) {
+            int img = 0;
+            int oh = 0;
+            int ow = 0;
+            if (r < valid) {
+                int q = q0 + r;
+                img = q / p;
+                int rem = q - img * p;
+                oh = rem / g.outW();
+                ow = rem - oh * g.outW();
+            }
+            for (int ki = 0; ki < g.kh(); ki++) {
+                int ih = oh * g.strideH() - g.padH() + ki * g.dilH();
+                for (int kj = 0; kj < g.kw(); kj++) {
+                    int iw = ow * g.strideW() - g.padW() + kj * g.dilW();
+                    boolean inside = r < valid && ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w();
+                    rows[(ki * g.kw() + kj) * CpuConvVector.MR + r] = inside
+                            ? ((img * g.h() + ih) * g.w() + iw) * c + grp * g.cInPerGroup() : zeros;
+                }
+            }
+        }
+    }
+
+    static void forward(ConvGeometry g, float[] x, float[] w, float[] y) {
+        int hw = g.h() * g.w();
+        float[] xh = scratch(0, g.n() * hw * g.cIn() + g.cIn());
+        int zeros = toChannelsLast(x, g.n(), g.cIn(), hw, xh);
+        int nr = CpuConvVector.NR;
+        int mr = CpuConvVector.MR;
+        int opg = g.cOutPerGroup();
+        int panels = (opg + nr - 1) / nr;
+        float[] wt = packWeights(g, w, panels);
+        int taps = g.kh() * g.kw();
+        int cpg = g.cInPerGroup();
+        int k = taps * cpg;
+        int p = g.outH() * g.outW();
+        int total = g.n() * p;
+        int chunks = (total + POSITIONS_PER_CHUNK - 1) / POSITIONS_PER_CHUNK;
+        CpuParallel.forChunks(chunks, ch -> {
+            int[] rows = new int[taps * mr];
+            float[] acc = new float[mr * nr];
+            int end = Math.min(total, (ch + 1) * POSITIONS_PER_CHUNK);
+            for (int q0 = ch * POSITIONS_PER_CHUNK; q0 < end; q0 += mr) {
+                int valid = Math.min(mr, end - q0);
+                for (int grp = 0; grp < g.groups(); grp++) {
+                    pixelRows(g, q0, valid, grp, zeros, rows);
+                    for (int jb = 0; jb < panels; jb++) {
+                        int bo = (grp * panels + jb) * k * nr;
+                        CpuConvVector.indirect(taps, cpg, rows, xh, wt, bo, nr, acc);
+                        int cols = Math.min(nr, opg - jb * nr);
+                        for (int r = 0; r < valid; r++) {
+                            int q = q0 + r;
+                            int img = q / p;
+                            int out = (img * g.cOut() + grp * opg + jb * nr) * p + (q - img * p);
+                            for (int j = 0; j < cols; j++) {
+                                y[out + j * p] = acc[r * nr + j];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** The forward geometry whose output is dx: dy in, channels swapped, padding dil (k - 1) - pad. */
+    static ConvGeometry transposed(ConvGeometry g) {
+        return new ConvGeometry(g.n(), g.cOut(), g.outH(), g.outW(), g.cIn(), g.kh(), g.kw(), 1, 1,
+                g.dilH() * (g.kh() - 1) - g.padH(), g.dilW() * (g.kw() - 1) - g.padW(), g.dilH(), g.dilW(),
+                g.groups());
+    }
+
+    /** Stride-1 dx = forward(dy, w') with w'[c][o'][ki][kj] = w[group(c) O/groups + o'][c - group(c) C/groups][flipped]. */
+    static void backwardData(ConvGeometry g, float[] dy, float[] w, float[] dx) {
+        ConvGeometry t = transposed(g);
+        int cpg = g.cInPerGroup();
+        int opg = g.cOutPerGroup();
+        int kh = g.kh();
+        int kw = g.kw();
+        float[] wf = new float[w.length];
+        for (int c = 0; c < g.cIn(); c++) {
+            int grp = c / cpg;
+            for (int o = 0; o < opg; o++) {
+                int src = ((grp * opg + o) * cpg + (c - grp * cpg)) * kh * kw;
+                int dst = (c * opg + o) * kh * kw;
+                for (int s = 0; s < kh * kw; s++) {
+                    wf[dst + s] = w[src + kh * kw - 1 - s];
+                }
+            }
+        }
+        forward(t, dy, wf, dx);
+    }
+
+    /** Images per chunk of the filter gradient: a function of the geometry only. */
+    static int imagesPerFilterChunk(ConvGeometry g) {
+        int p = g.outH() * g.outW();
+        return Math.max(1, Math.min(g.n(), (FILTER_COLUMNS + p - 1) / p));
+    }
+
+    static void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        int hw = g.h() * g.w();
+        int p = g.outH() * g.outW();
+        float[] xh = scratch(0, g.n() * hw * g.cIn() + g.cIn());
+        int zeros = toChannelsLast(x, g.n(), g.cIn(), hw, xh);
+        float[] dyh = scratch(1, g.n() * p * g.cOut() + g.cOut());
+        toChannelsLast(dy, g.n(), g.cOut(), p, dyh);
+        int taps = g.kh() * g.kw();
+        int cpg = g.cInPerGroup();
+        int opg = g.cOutPerGroup();
+        int k = taps * cpg;
+        int per = imagesPerFilterChunk(g);
+        int chunks = (g.n() + per - 1) / per;
+        int dwLen = dw.length;
+        float[] parts = chunks == 1 ? dw : new float[chunks * dwLen];
+        CpuParallel.forChunks(chunks, ch -> {
+            int n0 = ch * per;
+            int cols = Math.min(per, g.n() - n0) * p;
+            float[] patches = scratch(2, cols * k);
+            float[] tmp = scratch(3, opg * k);
+            int[] rows = new int[taps * CpuConvVector.MR];
+            for (int grp = 0; grp < g.groups(); grp++) {
+                for (int q0 = 0; q0 < cols; q0 += CpuConvVector.MR) {
+                    int valid = Math.min(CpuConvVector.MR, cols - q0);
+                    pixelRows(g, n0 * p + q0, valid, grp, zeros, rows);
+                    for (int r = 0; r < valid; r++) {
+                        int dst = (q0 + r) * k;
+                        for (int s = 0; s < taps; s++) {
+                            System.arraycopy(xh, rows[s * CpuConvVector.MR + r], patches, dst + s * cpg, cpg);
+                        }
+                    }
+                }
+                // (opg x K) = dY^T (opg x cols) Patches (cols x K); dY^T is the channels-last dY read transposed.
+                CpuGemmFast.gemm(new GemmSpec(1, true, false, opg, k, cols, 1.0, (long) n0 * p * g.cOut() + grp * opg,
+                        g.cOut(), 0, 0, k, 0, 0.0, 0, k, 0), dyh, patches, tmp);
+                int base = (chunks == 1 ? 0 : ch * dwLen) + grp * opg * k;
+                for (int o = 0; o < opg; o++) {
+                    for (int c = 0; c < cpg; c++) {
+                        for (int s = 0; s < taps; s++) {
+                            parts[base + (o * cpg + c) * taps + s] = tmp[o * k + s * cpg + c];
+                        }
+                    }
+                }
+            }
+        });
+        if (chunks > 1) {
+            CpuParallel.forRange(dwLen, 4096, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float s = parts[i];
+                    for (int c = 1; c < chunks; c++) {
+                        s += parts[c * dwLen + i];
+                    }
+                    dw[i] = s;
+                }
+            });
+        }
+    }
+}

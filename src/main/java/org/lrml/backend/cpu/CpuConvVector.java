@@ -1,0 +1,109 @@
+package org.lrml.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The indirect micro-kernel of {@link CpuConvImplicit} on the Vector API: a tile of {@value #MR} output
+ * positions x NR output channels (NR = two vectors) of a convolution, read straight from a channels-last
+ * input through a table of row offsets, so no patch matrix is ever written or packed.
+ *
+ * <p>For segment s (one kernel tap ki, kj) and position r, {@code rows[s MR + r]} is the offset of that
+ * position's input pixel (its channels contiguous), or of a block of zeros when the tap falls in the
+ * padding. Each accumulator lane owns one (position, channel) output and folds the taps in order s, then
+ * channel c, by fused multiply-adds: a fixed order, whatever the tile's place in the partition.
+ */
+final class CpuConvVector {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 8;
+    static final int NR = 2 * L;
+
+    private CpuConvVector() {
+    }
+
+    /**
+     * acc[r NR + j] = sum_{s < segs, c < segLen} x[rows[s MR + r] + c] b[bo + (s segLen + c) ldb + j], one
+     * segment per call of {@link #segment} (a single flat loop: C2 keeps vectors that live across nested
+     * loops in boxes, which costs twenty times the arithmetic).
+     */
+    static void indirect(int segs, int segLen, int[] rows, float[] x, float[] b, int bo, int ldb, float[] acc) {
+        for (int s = 0; s < segs; s++) {
+            segment(segLen, rows, s * MR, x, b, bo + s * segLen * ldb, ldb, acc, s == 0);
+        }
+    }
+
+    /** acc (+)= the products of one segment: overwrites acc when first, else adds to it. */
+    private static void segment(int segLen, int[] rows, int ro, float[] x, float[] b, int bo, int ldb, float[] acc,
+                                boolean first) {
+        FloatVector c00 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 0);
+        FloatVector c01 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, L);
+        FloatVector c10 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, NR);
+        FloatVector c11 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, NR + L);
+        FloatVector c20 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 2 * NR);
+        FloatVector c21 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 2 * NR + L);
+        FloatVector c30 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 3 * NR);
+        FloatVector c31 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 3 * NR + L);
+        FloatVector c40 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 4 * NR);
+        FloatVector c41 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 4 * NR + L);
+        FloatVector c50 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 5 * NR);
+        FloatVector c51 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 5 * NR + L);
+        FloatVector c60 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 6 * NR);
+        FloatVector c61 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 6 * NR + L);
+        FloatVector c70 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 7 * NR);
+        FloatVector c71 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 7 * NR + L);
+        int x0 = rows[ro];
+        int x1 = rows[ro + 1];
+        int x2 = rows[ro + 2];
+        int x3 = rows[ro + 3];
+        int x4 = rows[ro + 4];
+        int x5 = rows[ro + 5];
+        int x6 = rows[ro + 6];
+        int x7 = rows[ro + 7];
+        int bi = bo;
+        for (int c = 0; c < segLen; c++, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + c]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + c]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + c]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + c]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + c]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + c]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, x[x6 + c]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, x[x7 + c]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, NR);
+        c11.intoArray(acc, NR + L);
+        c20.intoArray(acc, 2 * NR);
+        c21.intoArray(acc, 2 * NR + L);
+        c30.intoArray(acc, 3 * NR);
+        c31.intoArray(acc, 3 * NR + L);
+        c40.intoArray(acc, 4 * NR);
+        c41.intoArray(acc, 4 * NR + L);
+        c50.intoArray(acc, 5 * NR);
+        c51.intoArray(acc, 5 * NR + L);
+        c60.intoArray(acc, 6 * NR);
+        c61.intoArray(acc, 6 * NR + L);
+        c70.intoArray(acc, 7 * NR);
+        c71.intoArray(acc, 7 * NR + L);
+    }
+}
