@@ -10,8 +10,7 @@ import org.lrml.backend.ConvGeometry;
  *       forward (needs the Vector API), stride-1 backward data, and the filter gradient, on a channels-last
  *       copy of the input, with no patch matrix for the forward.
  *   <li>{@link CpuConvIm2col}: im2col + the packed GEMM, for few channels per group (the first layer of a
- *       network), strided backward data, patches deeper than {@link CpuConvImplicit#MAX_K}, and JVMs
- *       without the Vector API.
+ *       network), strided backward data, and JVMs without the Vector API.
  * </ul>
  * Measured on the benchmark CNN's layers (single thread, bench/run ConvBench for the defaults): with 32 and
  * 64 input channels the channels-last path takes 60-75% of im2col's time in the forward and 55% in backward

@@ -5,8 +5,8 @@ import org.lrml.backend.GemmSpec;
 
 /**
  * Float32 convolution as im2col + the packed GEMM ({@link CpuGemmFast}): the path for what
- * {@link CpuConvImplicit} does not take (few channels per group, strided backward data, very deep patches,
- * no Vector API; see {@link CpuConvFast}). Images are taken in chunks of
+ * {@link CpuConvImplicit} does not take (few channels per group, strided backward data, no Vector API;
+ * see {@link CpuConvFast}). Images are taken in chunks of
  * G (so that one GEMM covers at least {@value #TARGET_COLUMNS} output positions when images are small);
  * chunks run in parallel, each on one thread with its own scratch. With K = C/G_groups KH KW, P = OH OW:
  * <pre>

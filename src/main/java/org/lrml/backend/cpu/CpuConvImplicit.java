@@ -4,13 +4,13 @@ import org.lrml.backend.ConvGeometry;
 import org.lrml.backend.GemmSpec;
 
 /**
- * Float32 convolution on a channels-last copy of the input (each pixel's channels contiguous), the fast
- * path of {@link CpuConvFast}. With T = KH KW taps, Cg = C/groups, K = T Cg, and positions q = (image,
- * oh, ow) of all images:
+ * Float32 convolution on a zero-padded channels-last copy of the input (each pixel's channels contiguous,
+ * the padding written out), the fast path of {@link CpuConvFast}. With T = KH KW taps, Cg = C/groups,
+ * K = T Cg, and positions q = (image, oh, ow) of all images:
  * <pre>
  *   forward:         Y^T (positions x O/groups) = Patches (positions x K) W_g^T (K x O/groups), an implicit
- *                    GEMM: the kernel ({@link CpuConvVector#indirect}) reads each patch row straight from
- *                    the input through a table of pixel offsets, weights packed once per call
+ *                    GEMM: the kernel ({@link CpuConvVector#tile}) reads tap s of every position at the
+ *                    same distance taps[s] from the position's first pixel, weights packed once
  *   backward data:   stride 1 only: the forward of dy with the weights flipped and in/out channels
  *                    swapped, padding dil (K - 1) - pad
  *   backward filter: dW_g (O/groups x K) = dY^T (O/groups x positions) Patches (positions x K), by the
@@ -21,7 +21,7 @@ import org.lrml.backend.GemmSpec;
  * result is the same for any thread count.
  */
 final class CpuConvImplicit {
-    /** Positions per parallel chunk of the forward. */
+    /** Positions per parallel chunk of the forward (a multiple of the kernel's MR). */
     private static final int POSITIONS_PER_CHUNK = 64;
     /**
      * Channels per group from which this path wins: the kernel's accumulators go through memory once per tap,
@@ -29,8 +29,6 @@ final class CpuConvImplicit {
      * with one input channel, im2col + GEMM is four times faster).
      */
     static final int MIN_CHANNELS = 16;
-    /** Deepest patch (K) the forward folds in one pass: beyond it the weight panel leaves L2. */
-    static final int MAX_K = 4608;
     /** Positions per chunk of the filter gradient, at least: the GEMM's k-extent, enough to amortise packing. */
     private static final int FILTER_COLUMNS = 1024;
     static final boolean AVAILABLE = probe();
@@ -67,7 +65,7 @@ final class CpuConvImplicit {
 
     /** Whether {@link #forward} serves this geometry. */
     static boolean canForward(ConvGeometry g) {
-        return AVAILABLE && g.cInPerGroup() >= MIN_CHANNELS && (long) g.kh() * g.kw() * g.cInPerGroup() <= MAX_K;
+        return AVAILABLE && g.cInPerGroup() >= MIN_CHANNELS;
     }
 
     /** Whether {@link #backwardFilter} serves this geometry (the GEMM it uses has its own scalar fallback). */
@@ -82,27 +80,55 @@ final class CpuConvImplicit {
     }
 
     /**
-     * x (n, c, hw) to channels-last (n, hw, c) in out, followed by c zeros that padded taps read.
-     * Returns the offset of the zeros.
+     * x (n, c, h, w) to channels-last (n, h + 2 ph, w + 2 pw, c) in out, the padding as zeros; one image per
+     * unit of parallel work, one input row at a time (its transposed block stays in L1).
      */
-    static int toChannelsLast(float[] x, int n, int c, int hw, float[] out) {
-        int block = 64;
+    static void toChannelsLast(float[] x, int n, int c, int h, int w, int ph, int pw, float[] out) {
+        int hp = h + 2 * ph;
+        int wp = w + 2 * pw;
+        int hw = h * w;
         CpuParallel.forChunks(n, img -> {
+            int base = img * hp * wp * c;
+            java.util.Arrays.fill(out, base, base + ph * wp * c, 0f);
+            java.util.Arrays.fill(out, base + (ph + h) * wp * c, base + hp * wp * c, 0f);
             int src = img * c * hw;
-            int dst = img * hw * c;
-            for (int p0 = 0; p0 < hw; p0 += block) {
-                int p1 = Math.min(hw, p0 + block);
+            for (int ih = 0; ih < h; ih++) {
+                int row = base + (ih + ph) * wp * c;
+                java.util.Arrays.fill(out, row, row + pw * c, 0f);
+                java.util.Arrays.fill(out, row + (pw + w) * c, row + wp * c, 0f);
+                int dst = row + pw * c;
                 for (int ch = 0; ch < c; ch++) {
-                    int s = src + ch * hw;
-                    for (int p = p0; p < p1; p++) {
-                        out[dst + p * c + ch] = x[s + p];
+                    int sr = src + ch * hw + ih * w;
+                    for (int iw = 0; iw < w; iw++) {
+                        out[dst + iw * c + ch] = x[sr + iw];
                     }
                 }
             }
         });
-        int zeros = n * hw * c;
-        java.util.Arrays.fill(out, zeros, zeros + c, 0f);
-        return zeros;
+    }
+
+    /** Offset of each tap s = ki KW + kj from a position's first pixel, in the padded channels-last buffer. */
+    private static int[] tapOffsets(ConvGeometry g) {
+        int wp = g.w() + 2 * g.padW();
+        int[] taps = new int[g.kh() * g.kw()];
+        for (int ki = 0; ki < g.kh(); ki++) {
+            for (int kj = 0; kj < g.kw(); kj++) {
+                taps[ki * g.kw() + kj] = (ki * g.dilH() * wp + kj * g.dilW()) * g.cIn();
+            }
+        }
+        return taps;
+    }
+
+    /** Offset in the padded channels-last buffer of position q's first pixel, plus the group's first channel. */
+    private static int firstPixel(ConvGeometry g, int q, int grp) {
+        int p = g.outH() * g.outW();
+        int img = q / p;
+        int rem = q - img * p;
+        int oh = rem / g.outW();
+        int ow = rem - oh * g.outW();
+        int hp = g.h() + 2 * g.padH();
+        int wp = g.w() + 2 * g.padW();
+        return ((img * hp + oh * g.strideH()) * wp + ow * g.strideW()) * g.cIn() + grp * g.cInPerGroup();
     }
 
     /**
@@ -131,62 +157,33 @@ final class CpuConvImplicit {
         return wt;
     }
 
-    /**
-     * rows[s MR + r] = channels-last offset of the input pixel that tap s of position q0 + r reads (plus the
-     * group's first channel), or {@code zeros} in the padding and past the last position.
-     */
-    private static void pixelRows(ConvGeometry g, int q0, int valid, int grp, int zeros, int[] rows) {
-        int p = g.outH() * g.outW();
-        int c = g.cIn();
-        for (int r = 0; r < CpuConvVector.MR; r++) {
-            int img = 0;
-            int oh = 0;
-            int ow = 0;
-            if (r < valid) {
-                int q = q0 + r;
-                img = q / p;
-                int rem = q - img * p;
-                oh = rem / g.outW();
-                ow = rem - oh * g.outW();
-            }
-            for (int ki = 0; ki < g.kh(); ki++) {
-                int ih = oh * g.strideH() - g.padH() + ki * g.dilH();
-                for (int kj = 0; kj < g.kw(); kj++) {
-                    int iw = ow * g.strideW() - g.padW() + kj * g.dilW();
-                    boolean inside = r < valid && ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w();
-                    rows[(ki * g.kw() + kj) * CpuConvVector.MR + r] = inside
-                            ? ((img * g.h() + ih) * g.w() + iw) * c + grp * g.cInPerGroup() : zeros;
-                }
-            }
-        }
-    }
-
     static void forward(ConvGeometry g, float[] x, float[] w, float[] y) {
-        int hw = g.h() * g.w();
-        float[] xh = scratch(0, g.n() * hw * g.cIn() + g.cIn());
-        int zeros = toChannelsLast(x, g.n(), g.cIn(), hw, xh);
+        float[] xp = scratch(0, g.n() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) * g.cIn());
+        toChannelsLast(x, g.n(), g.cIn(), g.h(), g.w(), g.padH(), g.padW(), xp);
         int nr = CpuConvVector.NR;
         int mr = CpuConvVector.MR;
         int opg = g.cOutPerGroup();
         int panels = (opg + nr - 1) / nr;
         float[] wt = packWeights(g, w, panels);
-        int taps = g.kh() * g.kw();
+        int[] taps = tapOffsets(g);
         int cpg = g.cInPerGroup();
-        int k = taps * cpg;
+        int k = taps.length * cpg;
         int p = g.outH() * g.outW();
         int total = g.n() * p;
         int chunks = (total + POSITIONS_PER_CHUNK - 1) / POSITIONS_PER_CHUNK;
         CpuParallel.forChunks(chunks, ch -> {
-            int[] rows = new int[taps * mr];
+            int[] rows = new int[mr];
             float[] acc = new float[mr * nr];
             int end = Math.min(total, (ch + 1) * POSITIONS_PER_CHUNK);
             for (int q0 = ch * POSITIONS_PER_CHUNK; q0 < end; q0 += mr) {
                 int valid = Math.min(mr, end - q0);
                 for (int grp = 0; grp < g.groups(); grp++) {
-                    pixelRows(g, q0, valid, grp, zeros, rows);
+                    for (int r = 0; r < mr; r++) {
+                        // Rows past the end read real pixels; their results are not stored.
+                        rows[r] = firstPixel(g, r < valid ? q0 + r : q0, grp);
+                    }
                     for (int jb = 0; jb < panels; jb++) {
-                        int bo = (grp * panels + jb) * k * nr;
-                        CpuConvVector.indirect(taps, cpg, rows, xh, wt, bo, nr, acc);
+                        CpuConvVector.tile(taps, cpg, rows, 0, xp, wt, (grp * panels + jb) * k * nr, acc);
                         int cols = Math.min(nr, opg - jb * nr);
                         for (int r = 0; r < valid; r++) {
                             int q = q0 + r;
@@ -237,16 +234,16 @@ final class CpuConvImplicit {
     }
 
     static void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw) {
-        int hw = g.h() * g.w();
         int p = g.outH() * g.outW();
-        float[] xh = scratch(0, g.n() * hw * g.cIn() + g.cIn());
-        int zeros = toChannelsLast(x, g.n(), g.cIn(), hw, xh);
-        float[] dyh = scratch(1, g.n() * p * g.cOut() + g.cOut());
-        toChannelsLast(dy, g.n(), g.cOut(), p, dyh);
+        float[] xp = scratch(0, g.n() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) * g.cIn());
+        toChannelsLast(x, g.n(), g.cIn(), g.h(), g.w(), g.padH(), g.padW(), xp);
+        float[] dyh = scratch(1, g.n() * p * g.cOut());
+        toChannelsLast(dy, g.n(), g.cOut(), g.outH(), g.outW(), 0, 0, dyh);
         int taps = g.kh() * g.kw();
         int cpg = g.cInPerGroup();
         int opg = g.cOutPerGroup();
         int k = taps * cpg;
+        int[] tapOffsets = tapOffsets(g);
         int per = imagesPerFilterChunk(g);
         int chunks = (g.n() + per - 1) / per;
         int dwLen = dw.length;
@@ -256,16 +253,11 @@ final class CpuConvImplicit {
             int cols = Math.min(per, g.n() - n0) * p;
             float[] patches = scratch(2, cols * k);
             float[] tmp = scratch(3, opg * k);
-            int[] rows = new int[taps * CpuConvVector.MR];
             for (int grp = 0; grp < g.groups(); grp++) {
-                for (int q0 = 0; q0 < cols; q0 += CpuConvVector.MR) {
-                    int valid = Math.min(CpuConvVector.MR, cols - q0);
-                    pixelRows(g, n0 * p + q0, valid, grp, zeros, rows);
-                    for (int r = 0; r < valid; r++) {
-                        int dst = (q0 + r) * k;
-                        for (int s = 0; s < taps; s++) {
-                            System.arraycopy(xh, rows[s * CpuConvVector.MR + r], patches, dst + s * cpg, cpg);
-                        }
+                for (int q = 0; q < cols; q++) {
+                    int first = firstPixel(g, n0 * p + q, grp);
+                    for (int s = 0; s < taps; s++) {
+                        System.arraycopy(xp, first + tapOffsets[s], patches, q * k + s * cpg, cpg);
                     }
                 }
                 // (opg x K) = dY^T (opg x cols) Patches (cols x K); dY^T is the channels-last dY read transposed.

@@ -4,14 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The indirect micro-kernel of {@link CpuConvImplicit} on the Vector API: a tile of {@value #MR} output
- * positions x NR output channels (NR = two vectors) of a convolution, read straight from a channels-last
- * input through a table of row offsets, so no patch matrix is ever written or packed.
+ * The micro-kernel of {@link CpuConvImplicit} on the Vector API: a tile of {@value #MR} output positions x
+ * NR output channels (NR = two vectors) of a convolution, read straight from a zero-padded channels-last
+ * input, so no patch matrix is ever written or packed.
  *
- * <p>For segment s (one kernel tap ki, kj) and position r, {@code rows[s MR + r]} is the offset of that
- * position's input pixel (its channels contiguous), or of a block of zeros when the tap falls in the
- * padding. Each accumulator lane owns one (position, channel) output and folds the taps in order s, then
- * channel c, by fused multiply-adds: a fixed order, whatever the tile's place in the partition.
+ * <p>Position r of the tile starts at {@code rows[ro + r]} (its top-left tap, first channel of the group);
+ * tap s of every position lies {@code taps[s]} further on (the padding is in the buffer), its Cg channels
+ * contiguous. Each accumulator lane owns one (position, channel) output and folds taps, then channels, in
+ * order by fused multiply-adds: a fixed order, whatever the tile's place in the partition.
  */
 final class CpuConvVector {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -23,19 +23,23 @@ final class CpuConvVector {
     }
 
     /**
-     * acc[r NR + j] = sum_{s < segs, c < segLen} x[rows[s MR + r] + c] b[bo + (s segLen + c) ldb + j], one
-     * segment per call of {@link #segment} (a single flat loop: C2 keeps vectors that live across nested
-     * loops in boxes, which costs twenty times the arithmetic).
+     * acc[r NR + j] = sum_{s < taps.length, c < cpg} x[rows[ro + r] + taps[s] + c] b[bo + (s cpg + c) NR + j],
+     * one call of {@link #tap} per tap.
      */
-    static void indirect(int segs, int segLen, int[] rows, float[] x, float[] b, int bo, int ldb, float[] acc) {
-        for (int s = 0; s < segs; s++) {
-            segment(segLen, rows, s * MR, x, b, bo + s * segLen * ldb, ldb, acc, s == 0);
+    static void tile(int[] taps, int cpg, int[] rows, int ro, float[] x, float[] b, int bo, float[] acc) {
+        for (int s = 0; s < taps.length; s++) {
+            tap(cpg, rows, ro, taps[s], x, b, bo + s * cpg * NR, acc, s == 0);
         }
     }
 
-    /** acc (+)= the products of one segment: overwrites acc when first, else adds to it. */
-    private static void segment(int segLen, int[] rows, int ro, float[] x, float[] b, int bo, int ldb, float[] acc,
-                                boolean first) {
+    /**
+     * acc (+)= the products of one tap: overwrites acc when first, else adds to it. A single flat loop whose
+     * x index is an induction variable (so C2 hoists its bounds checks), small and free of calls: C2 keeps
+     * every vector in a register only then (vectors living across nested loops, or handed to a call it does
+     * not inline, get boxed, which costs twenty times the arithmetic).
+     */
+    private static void tap(int cpg, int[] rows, int ro, int delta, float[] x, float[] b, int bo, float[] acc,
+                            boolean first) {
         FloatVector c00 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 0);
         FloatVector c01 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, L);
         FloatVector c10 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, NR);
@@ -52,16 +56,16 @@ final class CpuConvVector {
         FloatVector c61 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 6 * NR + L);
         FloatVector c70 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 7 * NR);
         FloatVector c71 = first ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, 7 * NR + L);
-        int x0 = rows[ro];
-        int x1 = rows[ro + 1];
-        int x2 = rows[ro + 2];
-        int x3 = rows[ro + 3];
-        int x4 = rows[ro + 4];
-        int x5 = rows[ro + 5];
-        int x6 = rows[ro + 6];
-        int x7 = rows[ro + 7];
+        int x0 = rows[ro] + delta;
+        int x1 = rows[ro + 1] + delta;
+        int x2 = rows[ro + 2] + delta;
+        int x3 = rows[ro + 3] + delta;
+        int x4 = rows[ro + 4] + delta;
+        int x5 = rows[ro + 5] + delta;
+        int x6 = rows[ro + 6] + delta;
+        int x7 = rows[ro + 7] + delta;
         int bi = bo;
-        for (int c = 0; c < segLen; c++, bi += ldb) {
+        for (int c = 0; c < cpg; c++, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, x[x0 + c]);
