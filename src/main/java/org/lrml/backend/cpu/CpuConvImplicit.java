@@ -13,8 +13,10 @@ import org.lrml.backend.GemmSpec;
  *                    same distance taps[s] from the position's first pixel, weights packed once
  *   backward data:   stride 1 only: the forward of dy with the weights flipped and in/out channels
  *                    swapped, padding dil (K - 1) - pad
- *   backward filter: dW_g (O/groups x K) = dY^T (O/groups x positions) Patches (positions x K), by the
- *                    packed GEMM over chunks of images, patch rows copied from the channels-last input
+ *   backward filter: dW_g (O/groups x K) = dY^T (O/groups x positions) Patches (positions x K) over
+ *                    chunks of images: a kernel reading both straight from the channels-last buffers when
+ *                    Cg is a multiple of NR ({@link CpuConvVector#filterTile}), else patch rows copied
+ *                    out and the packed GEMM
  * </pre>
  * Each output of the forward is one kernel call (taps then channels, a fixed order). The filter gradient
  * is summed per chunk of G images (G a function of the geometry) and the chunks in chunk order. So every
@@ -31,6 +33,8 @@ final class CpuConvImplicit {
     static final int MIN_CHANNELS = 16;
     /** Positions per chunk of the filter gradient, at least: the GEMM's k-extent, enough to amortise packing. */
     private static final int FILTER_COLUMNS = 1024;
+    /** Positions per pass of the filter gradient's direct kernel over one tap slice. */
+    private static final int FILTER_Q_BLOCK = 128;
     static final boolean AVAILABLE = probe();
     /** Scratch buffers up to this many floats are kept per thread between calls. */
     private static final int KEEP_FLOATS = 1 << 24;
@@ -227,6 +231,48 @@ final class CpuConvImplicit {
         forward(t, dy, wf, dx);
     }
 
+    /**
+     * The chunk's filter gradient without a patch matrix: {@link CpuConvVector#filterTile} reads MR channels
+     * of dY and NR channels of one tap straight from the channels-last buffers (Cg a multiple of NR, O/groups
+     * of MR), and the tile lands in dW's (o, c, tap) layout.
+     */
+    private static void directFilterChunk(ConvGeometry g, float[] xp, float[] dyh, int n0, int cols, int[] taps,
+                                          float[] dw, int dwOff) {
+        int mr = CpuConvVector.MR;
+        int nr = CpuConvVector.NR;
+        int p = g.outH() * g.outW();
+        int cpg = g.cInPerGroup();
+        int opg = g.cOutPerGroup();
+        int ntaps = taps.length;
+        int[] first = new int[cols];
+        int blocks = opg / mr;
+        float[] acc = new float[blocks * mr * nr];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            for (int q = 0; q < cols; q++) {
+                first[q] = firstPixel(g, n0 * p + q, grp);
+            }
+            for (int s = 0; s < ntaps; s++) {
+                for (int c0 = 0; c0 < cpg; c0 += nr) {
+                    // Positions in blocks whose slice of the tap (FILTER_Q_BLOCK x NR floats) stays in L1 while
+                    // every channel block of dY passes over it.
+                    for (int q0 = 0; q0 < cols; q0 += FILTER_Q_BLOCK) {
+                        int q1 = Math.min(cols, q0 + FILTER_Q_BLOCK);
+                        for (int b = 0; b < blocks; b++) {
+                            CpuConvVector.filterTile(q0, q1, first, taps[s] + c0, xp, dyh,
+                                    n0 * p * g.cOut() + grp * opg + b * mr, g.cOut(), acc, b * mr * nr, q0 == 0);
+                        }
+                    }
+                    for (int o = 0; o < opg; o++) {
+                        int row = dwOff + ((grp * opg + o) * cpg + c0) * ntaps + s;
+                        for (int j = 0; j < nr; j++) {
+                            dw[row + j * ntaps] = acc[o * nr + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Images per chunk of the filter gradient: a function of the geometry only. */
     static int imagesPerFilterChunk(ConvGeometry g) {
         int p = g.outH() * g.outW();
@@ -248,9 +294,14 @@ final class CpuConvImplicit {
         int chunks = (g.n() + per - 1) / per;
         int dwLen = dw.length;
         float[] parts = chunks == 1 ? dw : new float[chunks * dwLen];
+        boolean direct = AVAILABLE && cpg % CpuConvVector.NR == 0 && opg % CpuConvVector.MR == 0;
         CpuParallel.forChunks(chunks, ch -> {
             int n0 = ch * per;
             int cols = Math.min(per, g.n() - n0) * p;
+            if (direct) {
+                directFilterChunk(g, xp, dyh, n0, cols, tapOffsets, parts, chunks == 1 ? 0 : ch * dwLen);
+                return;
+            }
             float[] patches = scratch(2, cols * k);
             float[] tmp = scratch(3, opg * k);
             for (int grp = 0; grp < g.groups(); grp++) {

@@ -110,4 +110,77 @@ final class CpuConvVector {
         c70.intoArray(acc, 7 * NR);
         c71.intoArray(acc, 7 * NR + L);
     }
+
+    /**
+     * The filter gradient's tile: acc[ac + r NR + j] (+)= sum_{q0 <= q < q1} a[ao + q as + r] x[first[q] + xo + j],
+     * i.e. {@value #MR} output channels (rows of dY^T, read from the channels-last dY) times NR consecutive
+     * patch elements of one tap (read from the padded channels-last input at each position's first pixel),
+     * summed in increasing q; overwrites acc when zero, else adds to it (a float stored and reloaded is
+     * exact, so splitting q into ranges gives the same bits as one pass).
+     */
+    static void filterTile(int q0, int q1, int[] first, int xo, float[] x, float[] a, int ao, int as, float[] acc,
+                           int ac, boolean zero) {
+        FloatVector c00 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac);
+        FloatVector c01 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + L);
+        FloatVector c10 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + NR);
+        FloatVector c11 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + NR + L);
+        FloatVector c20 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 2 * NR);
+        FloatVector c21 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 2 * NR + L);
+        FloatVector c30 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 3 * NR);
+        FloatVector c31 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 3 * NR + L);
+        FloatVector c40 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 4 * NR);
+        FloatVector c41 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 4 * NR + L);
+        FloatVector c50 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 5 * NR);
+        FloatVector c51 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 5 * NR + L);
+        FloatVector c60 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 6 * NR);
+        FloatVector c61 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 6 * NR + L);
+        FloatVector c70 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 7 * NR);
+        FloatVector c71 = zero ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, ac + 7 * NR + L);
+        int ai = ao + q0 * as;
+        for (int q = q0; q < q1; q++, ai += as) {
+            int bi = first[q] + xo;
+            FloatVector b0 = FloatVector.fromArray(S, x, bi);
+            FloatVector b1 = FloatVector.fromArray(S, x, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(acc, ac);
+        c01.intoArray(acc, ac + L);
+        c10.intoArray(acc, ac + NR);
+        c11.intoArray(acc, ac + NR + L);
+        c20.intoArray(acc, ac + 2 * NR);
+        c21.intoArray(acc, ac + 2 * NR + L);
+        c30.intoArray(acc, ac + 3 * NR);
+        c31.intoArray(acc, ac + 3 * NR + L);
+        c40.intoArray(acc, ac + 4 * NR);
+        c41.intoArray(acc, ac + 4 * NR + L);
+        c50.intoArray(acc, ac + 5 * NR);
+        c51.intoArray(acc, ac + 5 * NR + L);
+        c60.intoArray(acc, ac + 6 * NR);
+        c61.intoArray(acc, ac + 6 * NR + L);
+        c70.intoArray(acc, ac + 7 * NR);
+        c71.intoArray(acc, ac + 7 * NR + L);
+    }
 }

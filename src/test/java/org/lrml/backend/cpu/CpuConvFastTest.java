@@ -46,7 +46,11 @@ class CpuConvFastTest {
                 g("deep, groups 2, 3x2 kernel, pad 1x0", 3, 34, 8, 9, 36, 3, 2, 1, 1, 1, 0, 1, 1, 2),
                 g("deep 1x1", 3, 24, 5, 7, 19, 1, 1, 1, 1, 0, 0, 1, 1, 1),
                 g("deep, kernel 4 > stride 3, no padding", 2, 16, 13, 14, 17, 4, 4, 3, 3, 0, 0, 1, 1, 1),
-                g("deep, 13 images of 7x7 (several filter chunks)", 13, 16, 7, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1));
+                g("deep, 13 images of 7x7 (several filter chunks)", 13, 16, 7, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+                // Channels per group a multiple of 32: the filter gradient's direct kernel.
+                g("32 per group, groups 2, stride 2, pad 1", 2, 64, 9, 8, 48, 3, 3, 2, 2, 1, 1, 1, 1, 2),
+                g("32 channels, dilation 2, pad 2, 23 images (two filter chunks)", 23, 32, 7, 7, 8, 3, 3, 1, 1, 2, 2, 2,
+                        2, 1));
     }
 
     private static Arguments g(String what, int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph,
