@@ -273,10 +273,14 @@ final class CpuConvImplicit {
         }
     }
 
-    /** Images per chunk of the filter gradient: a function of the geometry only. */
+    /**
+     * Images per chunk of the filter gradient: about FILTER_COLUMNS positions, spread evenly over the chunks
+     * (so no short last chunk idles a thread); a function of the geometry only.
+     */
     static int imagesPerFilterChunk(ConvGeometry g) {
-        int p = g.outH() * g.outW();
-        return Math.max(1, Math.min(g.n(), (FILTER_COLUMNS + p - 1) / p));
+        long positions = (long) g.n() * g.outH() * g.outW();
+        int chunks = (int) Math.max(1, Math.min(g.n(), (positions + FILTER_COLUMNS - 1) / FILTER_COLUMNS));
+        return (g.n() + chunks - 1) / chunks;
     }
 
     static void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw) {
