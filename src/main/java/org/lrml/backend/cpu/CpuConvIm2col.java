@@ -21,7 +21,8 @@ import org.lrml.backend.GemmSpec;
 final class CpuConvIm2col {
     /** Output positions one GEMM should cover: enough NR-wide panels that edge padding stays small. */
     static final int TARGET_COLUMNS = 256;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Column matrix, gathered outputs. */
+    private static final CpuScratch SCRATCH = new CpuScratch(2);
 
     private CpuConvIm2col() {
     }
@@ -34,14 +35,6 @@ final class CpuConvIm2col {
 
     private static boolean pointwise(ConvGeometry g) {
         return g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
-    }
-
-    private static float[] scratch(int slot, int length) {
-        float[][] s = SCRATCH.get();
-        if (s[slot].length < length) {
-            s[slot] = new float[length];
-        }
-        return s[slot];
     }
 
     private static GemmSpec spec(boolean transA, boolean transB, int m, int n, int k, int aOff, int lda, int bOff,
@@ -60,8 +53,8 @@ final class CpuConvIm2col {
             int n0 = ch * per;
             int cnt = Math.min(per, g.n() - n0);
             int cols = cnt * p;
-            float[] col = direct && cnt == 1 ? null : scratch(0, k * cols);
-            float[] out = cnt == 1 ? null : scratch(1, opg * cols);
+            float[] col = direct && cnt == 1 ? null : SCRATCH.get(0, k * cols);
+            float[] out = cnt == 1 ? null : SCRATCH.get(1, opg * cols);
             for (int grp = 0; grp < g.groups(); grp++) {
                 float[] b;
                 int bOff;
@@ -103,8 +96,8 @@ final class CpuConvIm2col {
             int cnt = Math.min(per, g.n() - n0);
             int cols = cnt * p;
             boolean inPlace = direct && cnt == 1;
-            float[] dcol = inPlace ? null : scratch(0, k * cols);
-            float[] dyc = cnt == 1 ? null : scratch(1, opg * cols);
+            float[] dcol = inPlace ? null : SCRATCH.get(0, k * cols);
+            float[] dyc = cnt == 1 ? null : SCRATCH.get(1, opg * cols);
             if (!inPlace) {
                 java.util.Arrays.fill(dx, n0 * g.cIn() * hw, (n0 + cnt) * g.cIn() * hw, 0f);
             }
@@ -145,8 +138,8 @@ final class CpuConvIm2col {
             int n0 = ch * per;
             int cnt = Math.min(per, g.n() - n0);
             int cols = cnt * p;
-            float[] col = direct && cnt == 1 ? null : scratch(0, k * cols);
-            float[] dyc = cnt == 1 ? null : scratch(1, opg * cols);
+            float[] col = direct && cnt == 1 ? null : SCRATCH.get(0, k * cols);
+            float[] dyc = cnt == 1 ? null : SCRATCH.get(1, opg * cols);
             for (int grp = 0; grp < g.groups(); grp++) {
                 float[] a;
                 int aOff;

@@ -36,9 +36,8 @@ final class CpuConvImplicit {
     /** Positions per pass of the filter gradient's direct kernel over one tap slice. */
     private static final int FILTER_Q_BLOCK = 128;
     static final boolean AVAILABLE = probe();
-    /** Scratch buffers up to this many floats are kept per thread between calls. */
-    private static final int KEEP_FLOATS = 1 << 24;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+    /** Channels-last input, channels-last dY, patch rows, the GEMM's output. */
+    private static final CpuScratch SCRATCH = new CpuScratch(4);
 
     private CpuConvImplicit() {
     }
@@ -52,19 +51,6 @@ final class CpuConvImplicit {
         } catch (LinkageError e) {
             return false;
         }
-    }
-
-    /** A per-thread buffer of at least length floats (contents unspecified). */
-    private static float[] scratch(int slot, int length) {
-        float[][] s = SCRATCH.get();
-        if (s[slot].length >= length) {
-            return s[slot];
-        }
-        float[] fresh = new float[length];
-        if (length <= KEEP_FLOATS) {
-            s[slot] = fresh;
-        }
-        return fresh;
     }
 
     /** Whether {@link #forward} serves this geometry. */
@@ -162,7 +148,7 @@ final class CpuConvImplicit {
     }
 
     static void forward(ConvGeometry g, float[] x, float[] w, float[] y) {
-        float[] xp = scratch(0, g.n() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) * g.cIn());
+        float[] xp = SCRATCH.get(0, g.n() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) * g.cIn());
         toChannelsLast(x, g.n(), g.cIn(), g.h(), g.w(), g.padH(), g.padW(), xp);
         int nr = CpuConvVector.NR;
         int mr = CpuConvVector.MR;
@@ -285,9 +271,9 @@ final class CpuConvImplicit {
 
     static void backwardFilter(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         int p = g.outH() * g.outW();
-        float[] xp = scratch(0, g.n() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) * g.cIn());
+        float[] xp = SCRATCH.get(0, g.n() * (g.h() + 2 * g.padH()) * (g.w() + 2 * g.padW()) * g.cIn());
         toChannelsLast(x, g.n(), g.cIn(), g.h(), g.w(), g.padH(), g.padW(), xp);
-        float[] dyh = scratch(1, g.n() * p * g.cOut());
+        float[] dyh = SCRATCH.get(1, g.n() * p * g.cOut());
         toChannelsLast(dy, g.n(), g.cOut(), g.outH(), g.outW(), 0, 0, dyh);
         int taps = g.kh() * g.kw();
         int cpg = g.cInPerGroup();
@@ -306,8 +292,8 @@ final class CpuConvImplicit {
                 directFilterChunk(g, xp, dyh, n0, cols, tapOffsets, parts, chunks == 1 ? 0 : ch * dwLen);
                 return;
             }
-            float[] patches = scratch(2, cols * k);
-            float[] tmp = scratch(3, opg * k);
+            float[] patches = SCRATCH.get(2, cols * k);
+            float[] tmp = SCRATCH.get(3, opg * k);
             for (int grp = 0; grp < g.groups(); grp++) {
                 for (int q = 0; q < cols; q++) {
                     int first = firstPixel(g, n0 * p + q, grp);
