@@ -21,7 +21,8 @@ final class CpuGemmFast {
     /** k block: a B micro-panel (KC x NR floats, 32 KiB) stays in L1 while A panels stream from L2. */
     static final int KC = 256;
     private static final boolean VECTOR = probeVector();
-    static final int MR = VECTOR ? CpuGemmVector.MR : 12;
+    /** The tile shape; the scalar kernel uses the AVX-512 shape (the values do not depend on it). */
+    static final int MR = VECTOR ? CpuGemmVector.MR : 8;
     static final int NR = VECTOR ? CpuGemmVector.NR : 32;
     /** Rows and columns of C per parallel block (multiples of MR and NR). */
     private static final int MC = 8 * MR;
@@ -34,6 +35,7 @@ final class CpuGemmFast {
     private CpuGemmFast() {
     }
 
+    /** The Vector API kernel unless -Dlrml.cpu.vector=false or the module is missing. */
     private static boolean probeVector() {
         if (!Boolean.parseBoolean(System.getProperty("lrml.cpu.vector", "true"))) {
             return false;

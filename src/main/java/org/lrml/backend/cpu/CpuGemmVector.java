@@ -94,10 +94,10 @@ final class CpuGemmVector {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
-        c00.intoArray(acc, 0 * NR);
-        c01.intoArray(acc, 0 * NR + L);
-        c10.intoArray(acc, 1 * NR);
-        c11.intoArray(acc, 1 * NR + L);
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, NR);
+        c11.intoArray(acc, NR + L);
         c20.intoArray(acc, 2 * NR);
         c21.intoArray(acc, 2 * NR + L);
         c30.intoArray(acc, 3 * NR);
