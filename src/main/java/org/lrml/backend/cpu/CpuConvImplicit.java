@@ -163,10 +163,15 @@ final class CpuConvImplicit {
         int chunks = (total + POSITIONS_PER_CHUNK - 1) / POSITIONS_PER_CHUNK;
         CpuParallel.forChunks(chunks, ch -> {
             int[] rows = new int[mr];
+            int[] outs = new int[mr];
             float[] acc = new float[mr * nr];
             int end = Math.min(total, (ch + 1) * POSITIONS_PER_CHUNK);
             for (int q0 = ch * POSITIONS_PER_CHUNK; q0 < end; q0 += mr) {
                 int valid = Math.min(mr, end - q0);
+                for (int r = 0; r < valid; r++) {
+                    int img = (q0 + r) / p;
+                    outs[r] = img * g.cOut() * p + (q0 + r - img * p);
+                }
                 for (int grp = 0; grp < g.groups(); grp++) {
                     for (int r = 0; r < mr; r++) {
                         // Rows past the end read real pixels; their results are not stored.
@@ -175,12 +180,12 @@ final class CpuConvImplicit {
                     for (int jb = 0; jb < panels; jb++) {
                         CpuConvVector.tile(taps, cpg, rows, 0, xp, wt, (grp * panels + jb) * k * nr, acc);
                         int cols = Math.min(nr, opg - jb * nr);
-                        for (int r = 0; r < valid; r++) {
-                            int q = q0 + r;
-                            int img = q / p;
-                            int out = (img * g.cOut() + grp * opg + jb * nr) * p + (q - img * p);
-                            for (int j = 0; j < cols; j++) {
-                                y[out + j * p] = acc[r * nr + j];
+                        int channel = (grp * opg + jb * nr) * p;
+                        // Channel by channel, so the tile's positions (consecutive in y) are stored in order.
+                        for (int j = 0; j < cols; j++) {
+                            int at = channel + j * p;
+                            for (int r = 0; r < valid; r++) {
+                                y[outs[r] + at] = acc[r * nr + j];
                             }
                         }
                     }
