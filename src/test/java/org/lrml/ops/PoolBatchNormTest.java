@@ -201,6 +201,13 @@ class PoolBatchNormTest {
                 Tensor.of(Backends.cpu(), new double[]{1, 2}, 1, 2, 1, 1), null, null, null, null, Mode.TRAINING,
                 0.1, 1e-5));
         assertTrue(e.getMessage().contains("[1, 2, 1, 1]"), e.getMessage());
+        Tensor x = Tensor.of(Backends.cpu(), new double[]{1, 2, 3, 4}, 2, 2, 1, 1);
+        IllegalArgumentException half = assertThrows(IllegalArgumentException.class, () -> BatchNorm2d.apply(x, null,
+                null, Tensor.zeros(Backends.cpu(), DType.F64, 2), null, Mode.TRAINING, 0.1, 1e-5));
+        assertTrue(half.getMessage().contains("only the mean"), half.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> BatchNorm2d.apply(x, null,
+                null, null, null, Mode.FROZEN, 0.1, 1e-5));
+        assertTrue(none.getMessage().contains("FROZEN"), none.getMessage());
     }
 
     @Test
