@@ -6,16 +6,18 @@ import org.lrml.backend.ConvGeometry;
  * Float32 convolution: picks the fastest path that serves the geometry, each tested against the
  * reference loops of {@link CpuConv}.
  * <ul>
- *   <li>{@link CpuConvImplicit}, from {@value CpuConvImplicit#MIN_CHANNELS} input channels per group:
- *       forward (needs the Vector API), stride-1 backward data, and the filter gradient, on a channels-last
- *       copy of the input, with no patch matrix for the forward.
+ *   <li>{@link CpuConvImplicit}, from {@value CpuConvImplicit#MIN_CHANNELS} input and output channels per
+ *       group: forward (needs the Vector API), stride-1 backward data (the forward of the transposed
+ *       geometry, so the input channels count as its outputs), and the filter gradient (from
+ *       {@value CpuConvImplicit#MIN_CHANNELS} input channels), on a channels-last copy of the input, with no
+ *       patch matrix for the forward.
  *   <li>{@link CpuConvIm2col}: im2col + the packed GEMM, for few channels per group (the first layer of a
  *       network), strided backward data, and JVMs without the Vector API.
  * </ul>
  * Measured on the benchmark CNN's layers (single thread, bench/run ConvBench for the defaults): with 32 and
  * 64 input channels the channels-last path takes 60-75% of im2col's time in the forward and 55% in backward
  * data, because it never writes or packs the nine-times-larger patch matrix; with one input channel im2col
- * takes a quarter of its time.
+ * takes a quarter of its time, and with one output channel (the first layer's backward data) a sixth.
  */
 final class CpuConvFast {
     private CpuConvFast() {

@@ -28,7 +28,8 @@ final class CpuConvImplicit {
     /**
      * Channels per group from which this path wins: the kernel's accumulators go through memory once per tap,
      * and the filter gradient copies Cg channels per tap, both cheap only when Cg is not small (measured:
-     * with one input channel, im2col + GEMM is four times faster).
+     * with one input channel, im2col + GEMM is four times faster; with one output channel, as in the first
+     * layer's backward data, three times).
      */
     static final int MIN_CHANNELS = 16;
     /** Positions per chunk of the filter gradient, at least: the GEMM's k-extent, enough to amortise packing. */
@@ -53,9 +54,12 @@ final class CpuConvImplicit {
         }
     }
 
-    /** Whether {@link #forward} serves this geometry. */
+    /**
+     * Whether {@link #forward} serves this geometry: deep enough inputs, and enough output channels to fill
+     * a good part of the 32-wide weight panels (one output channel wastes 31/32 of the kernel).
+     */
     static boolean canForward(ConvGeometry g) {
-        return AVAILABLE && g.cInPerGroup() >= MIN_CHANNELS;
+        return AVAILABLE && g.cInPerGroup() >= MIN_CHANNELS && g.cOutPerGroup() >= MIN_CHANNELS;
     }
 
     /** Whether {@link #backwardFilter} serves this geometry (the GEMM it uses has its own scalar fallback). */
