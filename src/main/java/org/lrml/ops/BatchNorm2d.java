@@ -52,6 +52,10 @@ public final class BatchNorm2d {
                         + ") for x " + Shape.str(xs) + ", got " + Shape.str(t.shape()));
             }
         }
+        if ((runningMean == null) != (runningVar == null)) {
+            throw new IllegalArgumentException("batchNorm2d: give both running statistics (mean and variance) or"
+                    + " neither, got " + (runningMean == null ? "only the variance" : "only the mean"));
+        }
         if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException("batchNorm2d: need eps > 0 and 0 <= momentum <= 1, got eps " + eps
                     + ", momentum " + momentum);
@@ -66,14 +70,14 @@ public final class BatchNorm2d {
             mean = Tensor.empty(be, x.dtype(), c);
             var = Tensor.empty(be, x.dtype(), c);
             be.batchNormStats(x.storage(), n, c, s, mean.storage(), var.storage());
-            if (runningMean != null && runningVar != null) {
+            if (runningMean != null) {
                 be.unary(UnaryOp.AFFINE, runningMean.storage(), runningMean.storage(), 1 - momentum, 0);
                 be.axpy(momentum, mean.storage(), runningMean.storage());
                 be.unary(UnaryOp.AFFINE, runningVar.storage(), runningVar.storage(), 1 - momentum, 0);
                 be.axpy(momentum * m / (m - 1), var.storage(), runningVar.storage());
             }
         } else {
-            if (runningMean == null || runningVar == null) {
+            if (runningMean == null) {
                 throw new IllegalArgumentException("batchNorm2d: " + mode + " mode reads the running statistics,"
                         + " but none were given");
             }

@@ -10,7 +10,8 @@ import org.lrml.tensor.Tensor;
  * <pre>
  *   y[n,c,i,j] = max over the window rows [i sH - pH, +KH) x columns [j sW - pW, +KW) inside the input
  * </pre>
- * (padding never wins). Ties go to the first maximum in row-major window order.
+ * (padding never wins), values ordered as {@code Float.compare} orders them (-0 below +0, NaN above every
+ * number). Ties go to the first maximum in row-major window order.
  * <p>Backward: dx[n,c,a] = sum of dy[n,c,i,j] over the windows whose arg-max is a (overlapping windows
  * add up; the backend recomputes the arg-max from x with the same rule).
  */

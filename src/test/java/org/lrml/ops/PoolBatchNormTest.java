@@ -43,20 +43,23 @@ class PoolBatchNormTest {
         assertTrue(Float.isNaN(y.toFloatArray()[0]));
     }
 
-    @Test
-    void maxPoolBranchFreeFloat32AgreesWithTheFloat64SpecificationOnTiesZerosAndNan() {
-        // Values drawn from {-1, -0, +0, 1, NaN}: many ties, both zeros, NaNs; overlapping padded windows.
+    @org.junit.jupiter.params.ParameterizedTest(name = "kernel {0}, stride {1}, padding {2}, {3}x{4}")
+    @org.junit.jupiter.params.provider.CsvSource({"3,2,1,9,8", "2,2,0,9,8", "2,2,0,8,11", "2,2,0,6,6"})
+    void maxPoolBranchFreeFloat32AgreesWithTheFloat64SpecificationOnTiesZerosAndNan(int k, int stride, int pad,
+                                                                                 int h, int w) {
+        // Values drawn from {-1, -0, +0, 1, NaN}: many ties, both zeros, NaNs; overlapping padded windows and
+        // the unrolled 2x2 path with odd sizes (cells no window covers must get a zero gradient).
         float[] pool = {-1f, -0f, 0f, 1f, Float.NaN};
-        int[] shape = {3, 5, 9, 8};
-        float[] v = new float[3 * 5 * 9 * 8];
+        int[] shape = {3, 5, h, w};
+        float[] v = new float[3 * 5 * h * w];
         org.lrml.util.Rng r = new org.lrml.util.Rng(4);
         for (int i = 0; i < v.length; i++) {
             v[i] = pool[r.nextInt(pool.length)];
         }
         Tensor x32 = Tensor.of(Backends.cpu(), v, shape).requiresGrad(true);
         Tensor x64 = x32.detach().to(DType.F64).requiresGrad(true);
-        Tensor y32 = MaxPool2d.apply(x32, 3, 2, 1);
-        Tensor y64 = MaxPool2d.apply(x64, 3, 2, 1);
+        Tensor y32 = MaxPool2d.apply(x32, k, stride, pad);
+        Tensor y64 = MaxPool2d.apply(x64, k, stride, pad);
         double[] a = y32.toDoubleArray();
         double[] b = y64.toDoubleArray();
         for (int i = 0; i < a.length; i++) {
@@ -70,6 +73,13 @@ class PoolBatchNormTest {
         y32.backward(Tensor.fromDoubles(Backends.cpu(), DType.F32, dy, y32.shape()));
         y64.backward(Tensor.of(Backends.cpu(), dy, y64.shape()));
         assertArrayEquals(x64.grad().toDoubleArray(), x32.grad().toDoubleArray());
+        // The backend overwrites dx whatever it held (cells no window covers included).
+        org.lrml.backend.PoolGeometry g = new org.lrml.backend.PoolGeometry(3, 5, h, w, k, k, stride, stride, pad, pad,
+                true);
+        Tensor dirty = Tensor.full(Backends.cpu(), DType.F32, Double.NaN, shape);
+        Backends.cpu().maxPool2dBackward(g, x32.storage(),
+                Tensor.fromDoubles(Backends.cpu(), DType.F32, dy, y32.shape()).storage(), dirty.storage());
+        assertArrayEquals(x64.grad().toDoubleArray(), dirty.toDoubleArray());
     }
 
     @Test
@@ -191,6 +201,13 @@ class PoolBatchNormTest {
                 Tensor.of(Backends.cpu(), new double[]{1, 2}, 1, 2, 1, 1), null, null, null, null, Mode.TRAINING,
                 0.1, 1e-5));
         assertTrue(e.getMessage().contains("[1, 2, 1, 1]"), e.getMessage());
+        Tensor x = Tensor.of(Backends.cpu(), new double[]{1, 2, 3, 4}, 2, 2, 1, 1);
+        IllegalArgumentException half = assertThrows(IllegalArgumentException.class, () -> BatchNorm2d.apply(x, null,
+                null, Tensor.zeros(Backends.cpu(), DType.F64, 2), null, Mode.TRAINING, 0.1, 1e-5));
+        assertTrue(half.getMessage().contains("only the mean"), half.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> BatchNorm2d.apply(x, null,
+                null, null, null, Mode.FROZEN, 0.1, 1e-5));
+        assertTrue(none.getMessage().contains("FROZEN"), none.getMessage());
     }
 
     @Test

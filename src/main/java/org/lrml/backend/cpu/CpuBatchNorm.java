@@ -3,13 +3,26 @@ package org.lrml.backend.cpu;
 /**
  * Batch-normalisation primitives over x viewed as (n, c, s): channel c owns the n segments
  * x[i, c, 0..s). Reductions run one channel per unit of parallel work and add the segment sums into a
- * double in segment order; inside a float32 segment, eight float lanes (element j goes to lane j mod 8)
- * are summed pairwise at the end. Both orders depend on the sizes only, so results are repeatable for any
- * thread count, and the lanes keep float32 rounding error at the level of a segment of s / 8 terms.
+ * double in segment order; inside a float32 segment, float lanes (element j goes to lane j mod 2L, L the
+ * vector width, with {@link CpuBatchNormVector}; j mod 8 without the Vector API) are added in lane order
+ * at the end. Both orders depend on the sizes only, so results are repeatable for any thread count, and
+ * the lanes keep float32 rounding error at the level of a segment of s / 8 terms or fewer.
  */
 final class CpuBatchNorm {
     /** Elements per parallel chunk of the elementwise passes. */
     private static final int GRAIN = 1 << 15;
+    private static final boolean VECTOR = probeVector();
+
+    private static boolean probeVector() {
+        if (!CpuGemmFast.vectorActive()) {
+            return false;
+        }
+        try {
+            return CpuBatchNormVector.L > 0;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
 
     private CpuBatchNorm() {
     }
@@ -35,12 +48,13 @@ final class CpuBatchNorm {
                 double sq = 0;
                 if (x.isF32()) {
                     float[] xs = x.f();
+                    float[] scratch = new float[64];
                     for (int i = 0; i < n; i++) {
-                        sum += Lanes.sum(xs, (i * c + ch) * s, s);
+                        sum += Lanes.sum(xs, (i * c + ch) * s, s, scratch);
                     }
                     float mu = (float) (sum / m);
                     for (int i = 0; i < n; i++) {
-                        sq += Lanes.sumSquaredDeviation(xs, (i * c + ch) * s, s, mu);
+                        sq += Lanes.sumSquaredDeviation(xs, (i * c + ch) * s, s, mu, scratch);
                     }
                     // The squares were taken around the float-rounded mean; correct for the rounding.
                     double delta = sum / m - mu;
@@ -117,10 +131,11 @@ final class CpuBatchNorm {
                     float[] xs = x.f();
                     float[] dys = dy.f();
                     float mu = mean.f()[ch];
+                    float[] scratch = new float[64];
                     for (int i = 0; i < n; i++) {
                         int base = (i * c + ch) * s;
-                        sd += Lanes.sum(dys, base, s);
-                        sdx += Lanes.dotDeviation(dys, xs, base, s, mu);
+                        sd += Lanes.sum(dys, base, s, scratch);
+                        sdx += Lanes.dotDeviation(dys, xs, base, s, mu, scratch);
                     }
                 } else {
                     double[] xs = x.d();
@@ -192,9 +207,25 @@ final class CpuBatchNorm {
         }
     }
 
-    /** Float32 segment sums in eight lanes (independent chains the CPU overlaps), returned in double. */
+    /**
+     * Float32 segment sums, returned in double: vector lanes when the Vector API is there, else eight float
+     * lanes (independent chains the CPU overlaps). {@code scratch} holds at least 64 floats.
+     */
     static final class Lanes {
         private Lanes() {
+        }
+
+        static double sum(float[] v, int from, int len, float[] scratch) {
+            return VECTOR ? CpuBatchNormVector.sum(v, from, len, scratch) : sum(v, from, len);
+        }
+
+        static double sumSquaredDeviation(float[] v, int from, int len, float mu, float[] scratch) {
+            return VECTOR ? CpuBatchNormVector.sumSquaredDeviation(v, from, len, mu, scratch)
+                    : sumSquaredDeviation(v, from, len, mu);
+        }
+
+        static double dotDeviation(float[] d, float[] v, int from, int len, float mu, float[] scratch) {
+            return VECTOR ? CpuBatchNormVector.dotDeviation(d, v, from, len, mu, scratch) : dotDeviation(d, v, from, len, mu);
         }
 
         static double sum(float[] v, int from, int len) {

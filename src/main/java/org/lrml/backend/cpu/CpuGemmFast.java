@@ -21,20 +21,21 @@ final class CpuGemmFast {
     /** k block: a B micro-panel (KC x NR floats, 32 KiB) stays in L1 while A panels stream from L2. */
     static final int KC = 256;
     private static final boolean VECTOR = probeVector();
-    static final int MR = VECTOR ? CpuGemmVector.MR : 12;
+    /** The tile shape; the scalar kernel uses the AVX-512 shape (the values do not depend on it). */
+    static final int MR = VECTOR ? CpuGemmVector.MR : 8;
     static final int NR = VECTOR ? CpuGemmVector.NR : 32;
     /** Rows and columns of C per parallel block (multiples of MR and NR). */
     private static final int MC = 8 * MR;
     private static final int NC = 8 * NR;
     /** Below this many multiply-adds a product runs on the calling thread (a fork costs more). */
     private static final long SERIAL_FMAS = 1L << 18;
-    /** Packing buffers up to this many floats are kept per thread between calls. */
-    private static final int KEEP_FLOATS = 1 << 24;
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Packed A and packed B. */
+    private static final CpuScratch BUFFERS = new CpuScratch(2);
 
     private CpuGemmFast() {
     }
 
+    /** The Vector API kernel unless -Dlrml.cpu.vector=false or the module is missing. */
     private static boolean probeVector() {
         if (!Boolean.parseBoolean(System.getProperty("lrml.cpu.vector", "true"))) {
             return false;
@@ -107,9 +108,8 @@ final class CpuGemmFast {
         int nPanels = (n + NR - 1) / NR;
         int mPad = mPanels * MR;
         int nPad = nPanels * NR;
-        float[][] bufs = buffers(mPad * k, nPad * k);
-        float[] ap = bufs[0];
-        float[] bp = bufs[1];
+        float[] ap = BUFFERS.get(0, mPad * k);
+        float[] bp = BUFFERS.get(1, nPad * k);
         boolean transA = s.transA();
         boolean transB = s.transB();
         int lda = s.lda();
@@ -148,20 +148,6 @@ final class CpuGemmFast {
                 compute.accept(blk);
             }
         }
-    }
-
-    private static float[][] buffers(int aLen, int bLen) {
-        float[][] bufs = BUFFERS.get();
-        float[][] out = new float[2][];
-        out[0] = bufs[0].length >= aLen ? bufs[0] : new float[aLen];
-        out[1] = bufs[1].length >= bLen ? bufs[1] : new float[bLen];
-        if (aLen <= KEEP_FLOATS && out[0] != bufs[0]) {
-            bufs[0] = out[0];
-        }
-        if (bLen <= KEEP_FLOATS && out[1] != bufs[1]) {
-            bufs[1] = out[1];
-        }
-        return out;
     }
 
     /**

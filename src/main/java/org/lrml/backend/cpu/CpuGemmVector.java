@@ -47,7 +47,7 @@ final class CpuGemmVector {
      * The hot loop, kept apart and small so that C2 compiles it whole with every vector in a register (a
      * vector handed to a call it does not inline is boxed, which costs more than the arithmetic).
      */
-    private static void multiply(int kc, float[] a, int ao, float[] b, int bo, float[] acc) {
+    static void multiply(int kc, float[] a, int ao, float[] b, int bo, float[] acc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -94,10 +94,10 @@ final class CpuGemmVector {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
-        c00.intoArray(acc, 0 * NR);
-        c01.intoArray(acc, 0 * NR + L);
-        c10.intoArray(acc, 1 * NR);
-        c11.intoArray(acc, 1 * NR + L);
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, NR);
+        c11.intoArray(acc, NR + L);
         c20.intoArray(acc, 2 * NR);
         c21.intoArray(acc, 2 * NR + L);
         c30.intoArray(acc, 3 * NR);

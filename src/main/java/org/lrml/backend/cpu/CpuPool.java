@@ -64,8 +64,12 @@ final class CpuPool {
             float[] dys = dy.f();
             float[] dxs = dx.f();
             forPlanes(g, (pl, xb, yb) -> {
-                java.util.Arrays.fill(dxs, xb, xb + g.h() * g.w(), 0f);
-                maxPlaneF(g, xs, xb, null, yb, dys, dxs);
+                if (isTwoByTwo(g)) {
+                    maxPlane2x2F(g, xs, xb, null, yb, dys, dxs);
+                } else {
+                    java.util.Arrays.fill(dxs, xb, xb + g.h() * g.w(), 0f);
+                    maxPlaneF(g, xs, xb, null, yb, dys, dxs);
+                }
             });
         } else {
             double[] xs = x.d();
@@ -85,7 +89,7 @@ final class CpuPool {
      * about one compare in two, which costs more than the arithmetic).
      */
     private static void maxPlaneF(PoolGeometry g, float[] x, int xb, float[] y, int yb, float[] dy, float[] dx) {
-        if (g.kh() == 2 && g.kw() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0) {
+        if (isTwoByTwo(g)) {
             maxPlane2x2F(g, x, xb, y, yb, dy, dx);
             return;
         }
@@ -132,44 +136,81 @@ final class CpuPool {
         }
     }
 
+    private static boolean isTwoByTwo(PoolGeometry g) {
+        return g.kh() == 2 && g.kw() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0;
+    }
+
     /**
-     * {@link #maxPlaneF} for the common 2x2 stride-2 unpadded window, unrolled: variable-length window loops
-     * cost several times the arithmetic for windows this small.
+     * {@link #maxPlaneF} for the common 2x2 stride-2 unpadded window, unrolled (variable-length window loops
+     * cost several times the arithmetic for windows this small). The windows do not overlap, so the
+     * backward writes every cell of dx once: dy at the window's arg-max, +0 elsewhere (no separate zeroing
+     * pass and no read-modify-write), selected with integer masks rather than branches.
      */
     private static void maxPlane2x2F(PoolGeometry g, float[] x, int xb, float[] y, int yb, float[] dy, float[] dx) {
+        if (y != null) {
+            maxForward2x2F(g, x, xb, y, yb);
+        } else {
+            maxBackward2x2F(g, x, xb, dy, yb, dx);
+        }
+    }
+
+    private static void maxForward2x2F(PoolGeometry g, float[] x, int xb, float[] y, int yb) {
         int w = g.w();
         int o = yb;
+        int ow2 = 2 * g.outW();
         for (int oh = 0; oh < g.outH(); oh++) {
             int r0 = xb + 2 * oh * w;
             int r1 = r0 + w;
-            if (y != null) {
-                for (int ow = 0; ow < g.outW(); ow++, o++) {
-                    int c = 2 * ow;
-                    y[o] = Math.max(Math.max(x[r0 + c], x[r0 + c + 1]), Math.max(x[r1 + c], x[r1 + c + 1]));
-                }
-                continue;
-            }
-            for (int ow = 0; ow < g.outW(); ow++, o++) {
-                int i0 = r0 + 2 * ow;
-                int i2 = r1 + 2 * ow;
-                int k0 = key(x[i0]);
-                int k1 = key(x[i0 + 1]);
-                int k2 = key(x[i2]);
-                int k3 = key(x[i2 + 1]);
-                int top = Math.max(Math.max(k0, k1), Math.max(k2, k3));
-                int arg = i2 + 1;
-                int diff = k2 ^ top;
-                int keep = (diff | -diff) >> 31;
-                arg = (arg & keep) | (i2 & ~keep);
-                diff = k1 ^ top;
-                keep = (diff | -diff) >> 31;
-                arg = (arg & keep) | ((i0 + 1) & ~keep);
-                diff = k0 ^ top;
-                keep = (diff | -diff) >> 31;
-                arg = (arg & keep) | (i0 & ~keep);
-                dx[arg] += dy[o];
+            for (int c = 0; c < ow2; c += 2, o++) {
+                y[o] = Math.max(Math.max(x[r0 + c], x[r0 + c + 1]), Math.max(x[r1 + c], x[r1 + c + 1]));
             }
         }
+    }
+
+    private static void maxBackward2x2F(PoolGeometry g, float[] x, int xb, float[] dy, int yb, float[] dx) {
+        int w = g.w();
+        int o = yb;
+        int ow2 = 2 * g.outW();
+        for (int oh = 0; oh < g.outH(); oh++) {
+            int r0 = xb + 2 * oh * w;
+            int r1 = r0 + w;
+            for (int c = 0; c < ow2; c += 2, o++) {
+                float v0 = x[r0 + c];
+                float v1 = x[r0 + c + 1];
+                float v2 = x[r1 + c];
+                float v3 = x[r1 + c + 1];
+                // Math.max returns one of its arguments (NaN aside), so the maximum's bits identify its cells;
+                // floatToIntBits folds every NaN to one pattern.
+                int top = Float.floatToIntBits(Math.max(Math.max(v0, v1), Math.max(v2, v3)));
+                // e_i = -1 where cell i holds the maximum and no earlier cell does, else 0.
+                int e0 = equalMask(Float.floatToIntBits(v0), top);
+                int taken = e0;
+                int e1 = equalMask(Float.floatToIntBits(v1), top) & ~taken;
+                taken |= e1;
+                int e2 = equalMask(Float.floatToIntBits(v2), top) & ~taken;
+                taken |= e2;
+                int e3 = ~taken;
+                int gb = Float.floatToRawIntBits(dy[o]);
+                dx[r0 + c] = Float.intBitsToFloat(gb & e0);
+                dx[r0 + c + 1] = Float.intBitsToFloat(gb & e1);
+                dx[r1 + c] = Float.intBitsToFloat(gb & e2);
+                dx[r1 + c + 1] = Float.intBitsToFloat(gb & e3);
+            }
+            if (ow2 < w) {
+                dx[r0 + w - 1] = 0f;
+                dx[r1 + w - 1] = 0f;
+            }
+        }
+        if (2 * g.outH() < g.h()) {
+            int last = xb + (g.h() - 1) * w;
+            java.util.Arrays.fill(dx, last, last + w, 0f);
+        }
+    }
+
+    /** -1 when a == b, else 0, without a branch. */
+    private static int equalMask(int a, int b) {
+        int d = a ^ b;
+        return ~((d | -d) >> 31);
     }
 
     /** An int that orders like {@link Float#compare}: -0 below +0, every NaN equal and above +infinity. */

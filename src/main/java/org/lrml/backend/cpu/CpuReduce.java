@@ -58,7 +58,11 @@ final class CpuReduce {
                 red[0] = false;
                 r = 1;
             }
-            walk(op, x, dims, red, r, acc);
+            if (r == 3 && red[0] && !red[1] && red[2]) {
+                channels(op, x, dims[0], dims[1], dims[2], acc);
+            } else {
+                walk(op, x, dims, red, r, acc);
+            }
         }
         if (out.isF32()) {
             float[] o = out.f();
@@ -68,6 +72,34 @@ final class CpuReduce {
         } else {
             System.arraycopy(acc, 0, out.d(), 0, acc.length);
         }
+    }
+
+    /**
+     * x as (n, c, s) reduced over n and s (the bias gradient of a convolution, per-channel sums): each
+     * output on one thread, combined in the order {@link #walk} uses (n, then s), in parallel over c.
+     */
+    private static void channels(ReduceOp op, CpuStorage x, int n, int c, int s, double[] acc) {
+        boolean f32 = x.isF32();
+        float[] xf = f32 ? x.f() : null;
+        double[] xd = f32 ? null : x.d();
+        CpuParallel.forRange(c, 1, (from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                double v = acc[ch];
+                for (int i = 0; i < n; i++) {
+                    int base = (i * c + ch) * s;
+                    if (f32 && op == ReduceOp.SUM) {
+                        for (int j = 0; j < s; j++) {
+                            v += xf[base + j];
+                        }
+                    } else {
+                        for (int j = 0; j < s; j++) {
+                            v = combine(op, v, f32 ? xf[base + j] : xd[base + j]);
+                        }
+                    }
+                }
+                acc[ch] = v;
+            }
+        });
     }
 
     private static void walk(ReduceOp op, CpuStorage x, int[] dims, boolean[] red, int r, double[] acc) {
