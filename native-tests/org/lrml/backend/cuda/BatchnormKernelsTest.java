@@ -33,12 +33,10 @@ class BatchnormKernelsTest {
             int c = d[1];
             int s = d[2];
             float[] x = Compare.uniform(1, n * c * s, -1, 3);
-            double[] expected = Reference.cpuOr("batch norm", () -> {
-                Storage m = Compare.cpu().allocate(DType.F32, c);
-                Storage v = Compare.cpu().allocate(DType.F32, c);
-                Compare.cpu().batchNormStats(Compare.cpu().upload(x), n, c, s, m, v);
-                return concat(Compare.values(Compare.cpu(), m), Compare.values(Compare.cpu(), v));
-            }, () -> Reference.bnStats(x, n, c, s));
+            Storage cpuM = Compare.cpu().allocate(DType.F32, c);
+            Storage cpuV = Compare.cpu().allocate(DType.F32, c);
+            Compare.cpu().batchNormStats(Compare.cpu().upload(x), n, c, s, cpuM, cpuV);
+            double[] expected = concat(Compare.values(Compare.cpu(), cpuM), Compare.values(Compare.cpu(), cpuV));
             Storage m = cuda.allocate(DType.F32, c);
             Storage v = cuda.allocate(DType.F32, c);
             cuda.batchNormStats(cuda.upload(x), n, c, s, m, v);
@@ -56,12 +54,10 @@ class BatchnormKernelsTest {
             float[] x = Compare.normal(2, n * c * s);
             float[] scale = Compare.uniform(3, c, 0.5, 2);
             float[] shift = Compare.normal(4, c);
-            double[] expected = Reference.cpuOr("batch norm", () -> {
-                Storage y = Compare.cpu().allocate(DType.F32, x.length);
-                Compare.cpu().channelAffine(Compare.cpu().upload(x), n, c, s, Compare.cpu().upload(scale),
-                        Compare.cpu().upload(shift), y);
-                return Compare.values(Compare.cpu(), y);
-            }, () -> Reference.channelAffine(x, n, c, s, scale, shift));
+            Storage cpuY = Compare.cpu().allocate(DType.F32, x.length);
+            Compare.cpu().channelAffine(Compare.cpu().upload(x), n, c, s, Compare.cpu().upload(scale),
+                    Compare.cpu().upload(shift), cpuY);
+            double[] expected = Compare.values(Compare.cpu(), cpuY);
             Storage xs = cuda.upload(x);
             cuda.channelAffine(xs, n, c, s, cuda.upload(scale), cuda.upload(shift), xs);
             Compare.close("channelAffine in place " + Arrays.toString(d), null, expected, Compare.values(cuda, xs));
@@ -79,13 +75,12 @@ class BatchnormKernelsTest {
             float[] mean = Compare.uniform(7, c, 0.5, 1.5);
             float[] invStd = Compare.uniform(8, c, 0.5, 2);
             float[] gamma = Compare.uniform(9, c, 0.5, 2);
-            double[] sums = Reference.cpuOr("batch norm", () -> {
-                Backend b = Compare.cpu();
-                Storage a = b.allocate(DType.F32, c);
-                Storage e = b.allocate(DType.F32, c);
-                b.batchNormBackwardReduce(b.upload(dy), b.upload(x), b.upload(mean), b.upload(invStd), n, c, s, a, e);
-                return concat(Compare.values(b, a), Compare.values(b, e));
-            }, () -> Reference.bnBackwardReduce(dy, x, mean, invStd, n, c, s));
+            Backend cpu = Compare.cpu();
+            Storage cpuA = cpu.allocate(DType.F32, c);
+            Storage cpuE = cpu.allocate(DType.F32, c);
+            cpu.batchNormBackwardReduce(cpu.upload(dy), cpu.upload(x), cpu.upload(mean), cpu.upload(invStd), n, c, s,
+                    cpuA, cpuE);
+            double[] sums = concat(Compare.values(cpu, cpuA), Compare.values(cpu, cpuE));
             Storage a = cuda.allocate(DType.F32, c);
             Storage e = cuda.allocate(DType.F32, c);
             cuda.batchNormBackwardReduce(cuda.upload(dy), cuda.upload(x), cuda.upload(mean), cuda.upload(invStd), n, c, s,
@@ -95,13 +90,10 @@ class BatchnormKernelsTest {
 
             float[] sumDy = Compare.normal(10, c);
             float[] sumDyXhat = Compare.normal(11, c);
-            double[] dx = Reference.cpuOr("batch norm", () -> {
-                Backend b = Compare.cpu();
-                Storage out = b.allocate(DType.F32, x.length);
-                b.batchNormBackwardInput(b.upload(dy), b.upload(x), b.upload(mean), b.upload(invStd), b.upload(gamma),
-                        b.upload(sumDy), b.upload(sumDyXhat), n, c, s, out);
-                return Compare.values(b, out);
-            }, () -> Reference.bnBackwardInput(dy, x, mean, invStd, gamma, sumDy, sumDyXhat, n, c, s));
+            Storage cpuOut = cpu.allocate(DType.F32, x.length);
+            cpu.batchNormBackwardInput(cpu.upload(dy), cpu.upload(x), cpu.upload(mean), cpu.upload(invStd),
+                    cpu.upload(gamma), cpu.upload(sumDy), cpu.upload(sumDyXhat), n, c, s, cpuOut);
+            double[] dx = Compare.values(cpu, cpuOut);
             Storage out = cuda.allocate(DType.F32, x.length);
             cuda.batchNormBackwardInput(cuda.upload(dy), cuda.upload(x), cuda.upload(mean), cuda.upload(invStd),
                     cuda.upload(gamma), cuda.upload(sumDy), cuda.upload(sumDyXhat), n, c, s, out);
