@@ -116,39 +116,48 @@ def mine(net, images, labels, gen, queries=2000, pool=10000, K=5, negatives="har
     fill = float("-inf") if negatives == "hardest" else float("inf")
     masked = torch.where(other, s, torch.tensor(fill))
     # candidates best first, ties by lower pool position; ask for more when the one-per-label walk cannot fill K
+    pl_list, pi_list = pl.tolist(), pi.tolist()
+    largest = negatives == "hardest"
+
     def walk(row):
         negs, used = [], set()
         for j in row:
-            lab = int(pl[j])
-            if negatives == "hardest" and lab in used:
+            lab = pl_list[j]
+            if largest and lab in used:
                 continue
             used.add(lab)
-            negs.append(int(pi[j]))
+            negs.append(pi_list[j])
             if len(negs) == K:
                 break
         return negs
-    def ranked(r, k):
-        row = torch.topk(masked[r], k, largest=(negatives == "hardest"), sorted=True).indices.tolist()
-        row.sort(key=lambda j: (-float(s[r, j]) if negatives == "hardest" else float(s[r, j]), j))
-        return [j for j in row if bool(other[r, j])]
+
+    def ranked(srow, orow, idx):
+        idx = [j for j in idx if orow[j]]
+        idx.sort(key=lambda j: (-srow[j] if largest else srow[j], j))
+        return idx
+
     k0 = min(pool, 8 * K)
-    cand = torch.topk(masked, k0, dim=1, largest=(negatives == "hardest"), sorted=True).indices
+    cand = torch.topk(masked, k0, dim=1, largest=largest, sorted=True).indices.tolist()
     for r in range(len(qi)):
-        row = cand[r].tolist()
-        row.sort(key=lambda j: (-float(s[r, j]) if negatives == "hardest" else float(s[r, j]), j))
-        negs = walk([j for j in row if bool(other[r, j])])
+        srow, orow = s[r].tolist(), other[r].tolist()
+        negs = walk(ranked(srow, orow, cand[r]))
         k = k0
         while len(negs) < K and k < pool:
             k = min(pool, k * 8)
-            negs = walk(ranked(r, k))
+            negs = walk(ranked(srow, orow, torch.topk(masked[r], k, largest=largest).indices.tolist()))
+        if len(negs) < K:
+            # fewer other labels than K: fill with the next most similar other-label images (as the engine does)
+            extra = [pi_list[j] for j in ranked(srow, orow, list(range(pool))) if pi_list[j] not in negs]
+            negs += extra[:K - len(negs)]
         if len(negs) < K:
             continue  # fewer than K eligible negatives: the query is skipped
         same = by_label[int(ql[r])]
+        q = int(qi[r])
         while True:
             pos = int(same[torch.randint(len(same), (1,), generator=gen)])
-            if pos != int(qi[r]):
+            if pos != q:
                 break
-        tuples.append([int(qi[r]), pos] + negs)
+        tuples.append([q, pos] + negs)
     return torch.tensor(tuples)
 
 
