@@ -74,6 +74,14 @@ class Net(nn.Module):
         return F.normalize(self.whiten(self.pool(self.features(x))), dim=1, eps=1e-12)
 
 
+def rank_order(sn, neg_index):
+    """Column order of each row's negatives: similarity descending, ties by lower database index (spec section 3).
+    Two stable sorts (by index, then by similarity) instead of a Python sort per tuple, on x's device."""
+    by_index = torch.sort(neg_index, dim=1, stable=True).indices
+    by_sim = torch.sort(torch.gather(sn, 1, by_index), dim=1, descending=True, stable=True).indices
+    return torch.gather(by_index, 1, by_sim)
+
+
 def lrml_loss(x, tuples, alpha=1.2, m=0.4, T=10.0, lam=1.0, delta=0.0, mu=0.0, eps_o=0.05):
     """Spec section 3, composite form (wn and the rank order are constants in backward)."""
     q, p, n = x[tuples[:, 0]], x[tuples[:, 1]], x[tuples[:, 2:]]
@@ -81,13 +89,10 @@ def lrml_loss(x, tuples, alpha=1.2, m=0.4, T=10.0, lam=1.0, delta=0.0, mu=0.0, e
     dist = lambda s: torch.sqrt(torch.clamp(2 - 2 * s, min=1e-12))
     sp = (q * p).sum(1)
     sn = (q.unsqueeze(1) * n).sum(2)
-    # order negatives by similarity descending, ties by lower database index
-    keys = [sorted(range(K), key=lambda j: (-sn[i, j].item(), tuples[i, 2 + j].item())) for i in range(len(tuples))]
-    order = torch.tensor(keys)
-    sn = torch.gather(sn, 1, order)
+    sn = torch.gather(sn, 1, rank_order(sn.detach(), tuples[:, 2:]))
     dp, dn = dist(sp), dist(sn)
     l_pos = torch.relu(dp - (alpha - m))
-    a_k = alpha + delta * torch.arange(K, dtype=x.dtype)
+    a_k = alpha + delta * torch.arange(K, dtype=x.dtype, device=x.device)
     viol = (dn < a_k).to(x.dtype)
     w = torch.exp(T * (a_k - dn.detach())) * viol
     wsum = w.sum(1, keepdim=True)
@@ -95,6 +100,24 @@ def lrml_loss(x, tuples, alpha=1.2, m=0.4, T=10.0, lam=1.0, delta=0.0, mu=0.0, e
     l_neg = (wn * torch.relu(a_k - dn)).sum(1)
     l_ord = torch.relu(dn[:, :-1] - dn[:, 1:] + eps_o).sum(1) if K > 1 else torch.zeros_like(l_pos)
     return (l_pos + lam * l_neg + mu * l_ord).mean()
+
+
+def make_optimizer(net, lr=1e-3, weight_decay=1e-6, gem_lr_multiplier=10.0):
+    """Adam as the trainer sets it up: GeM's p at 10x the learning rate and without weight decay."""
+    gem_p = [net.pool.p]
+    rest = [p for n_, p in net.named_parameters() if n_ != "pool.p"]
+    return torch.optim.Adam([{"params": rest, "weight_decay": weight_decay},
+                             {"params": gem_p, "lr": lr * gem_lr_multiplier, "weight_decay": 0.0}], lr=lr)
+
+
+def train_step(net, opt, images, tuples):
+    """One step on a batch: the distinct images through the network, the loss of the tuples (rows index the images),
+    backward, Adam. The parameters' .grad hold this step's gradients afterwards. Returns the loss tensor."""
+    loss = lrml_loss(net(images), tuples)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss
 
 
 @torch.no_grad()
@@ -198,10 +221,7 @@ def main():
     gen = torch.Generator().manual_seed(a.seed)
     tx, ty, vx, vy = load(a.data)
     net = Net()
-    gem_p = [net.pool.p]
-    rest = [p for n_, p in net.named_parameters() if n_ != "pool.p"]
-    opt = torch.optim.Adam([{"params": rest, "weight_decay": 1e-6},
-                            {"params": gem_p, "lr": 1e-2, "weight_decay": 0.0}], lr=1e-3)
+    opt = make_optimizer(net)
     hist = {"epochs": [], "untrained": evaluate_seen(net, tx, ty, vx, vy) if a.eval_every else None}
     for epoch in range(a.epochs):
         t0 = time.perf_counter()
@@ -213,11 +233,7 @@ def main():
         for b in range(0, len(tuples), 25):
             batch = tuples[perm[b:b + 25]]
             uniq, inv = torch.unique(batch.flatten(), return_inverse=True)
-            x = net(tx[uniq])
-            loss = lrml_loss(x, inv.view(batch.shape))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+            loss = train_step(net, opt, tx[uniq], inv.view(batch.shape))
             losses.append(loss.item())
         t2 = time.perf_counter()
         e = {"epoch": epoch + 1, "loss": sum(losses) / len(losses), "mine_s": t1 - t0, "train_s": t2 - t1,

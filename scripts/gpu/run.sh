@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The GPU check, run on the machine with the GPU from the folder scripts/prepare-gpu.sh built (dist/gpu):
 # lrml info, the native tests (JUnit tag gpu, every kernel launch checked), the CUDA benchmarks (short JMH
-# runs), a PyTorch peer comparison when PyTorch with CUDA is importable, and a table last. At most 8 minutes.
+# runs), a PyTorch peer comparison when PyTorch with CUDA is importable, the side-by-side comparison of
+# bench/compare (compare.py --device cuda --quick), and the tables last. At most 8 minutes.
 # Needs no internet, no Maven and no JDK (the jre/ folder is the runtime). Results land in results/.
 #
 # Environment: LRML_CUDA_LIBS (folder(s) with libcublas/libcudnn or a Python environment holding them,
-# colon-separated), JAVA (a java to use instead of jre/bin/java).
+# colon-separated), JAVA (a java to use instead of jre/bin/java), LRML_GPU_PHASES (space-separated phase names to
+# run, e.g. "compare"; default: all).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -44,6 +46,9 @@ remaining() { echo $(( budget - ($(date +%s) - start) )); }
 phase() {
   local name="$1" share="$2"
   shift 2
+  if [ -n "${LRML_GPU_PHASES:-}" ] && [[ " $LRML_GPU_PHASES " != *" $name "* ]]; then
+    return 0
+  fi
   local left
   left=$(remaining)
   local t=$(( share < left ? share : left ))
@@ -76,13 +81,15 @@ phase native-tests 200 "$java" "${jvm[@]}" -Dlrml.cuda.syncEachLaunch=true -jar 
   execute --class-path "$cp" --scan-class-path "$here/lib/test/lrml-tests.jar" --include-tag gpu \
   --details=tree --disable-banner --reports-dir "$results/junit"
 
+# Benchmarks added with bench/compare (more-benchmarks below) are left out here, so this phase keeps its length.
+newer='PoolCudaBench\.avg|OptimCudaBench\.sgd|TopKCudaBench\.bottomK'
 phase benchmarks 150 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main \
-  'org\.lrml\.bench\.cuda\.(?!Similarity|TopK|TupleLoss).*' \
+  'org\.lrml\.bench\.cuda\.(?!Similarity|TopK|TupleLoss|L2Norm|NetOptim|TrainStep|Mining).*' -e "$newer" \
   -f 1 -wi 1 -w 300ms -i 2 -r 500ms -foe false -rf json -rff "$results/jmh.json"
 
 # The LRML core (similarity, top-k, tuple losses) in its own phase and time share; the tuple loss at the defaults.
 phase lrml-benchmarks 100 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main \
-  'org\.lrml\.bench\.cuda\.(Similarity|TopK|TupleLoss)CudaBench' -p params=defaults \
+  'org\.lrml\.bench\.cuda\.(Similarity|TopK|TupleLoss)CudaBench' -e "$newer" -p params=defaults \
   -f 1 -wi 1 -w 300ms -i 2 -r 500ms -foe false -rf json -rff "$results/jmh-lrml.json"
 
 phase sgemm-v1 25 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.lrml\.bench\.cuda\.GemmCudaBench' \
@@ -92,9 +99,19 @@ phase sgemm-v1 25 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.lrml\
 if command -v python3 >/dev/null 2>&1 && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' \
     >/dev/null 2>&1; then
   phase torch-peer 60 python3 "$here/torch_peer.py" "$results/torch.json"
+  # The issue's workloads side by side (compare.py skips what it cannot start within --budget and still writes its
+  # table); 2 CPU threads on both sides, TF32 off.
+  phase compare 120 python3 "$here/compare.py" --device cuda --quick --budget 95 --java "$java" --cp "$cp" \
+    --jvm-args "${jvm[*]} -Xmx8g" --out "$results/compare" --command "run.sh: python3 compare.py --device cuda --quick"
 else
-  echo "=== torch-peer: skipped (python3 with a CUDA-enabled torch is not available)"
+  echo "=== torch-peer, compare: skipped (python3 with a CUDA-enabled torch is not available)"
 fi
+
+# The benchmarks added with bench/compare: L2 norm, the optimisers over the Fashion net, a training step, a mining
+# pass, average pooling, SGD, bottom-k.
+phase more-benchmarks 60 "$java" "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main \
+  "org\.lrml\.bench\.cuda\.(L2Norm|NetOptim|TrainStep|Mining)CudaBench|$newer" -p k=5 \
+  -f 1 -wi 1 -w 300ms -i 2 -r 500ms -foe false -rf json -rff "$results/jmh-more.json"
 
 echo "=== summary ($(( $(date +%s) - start ))s so far)"
 if command -v python3 >/dev/null 2>&1; then
@@ -102,4 +119,8 @@ if command -v python3 >/dev/null 2>&1; then
 else
   grep -E 'tests (successful|failed|aborted)' "$results/native-tests.log" || true
   grep -hE '^Benchmark|CudaBench' "$results/benchmarks.log" "$results/lrml-benchmarks.log" | tail -60 || true
+fi
+if [ -f "$results/compare/compare-cuda.md" ]; then
+  echo
+  cat "$results/compare/compare-cuda.md"
 fi

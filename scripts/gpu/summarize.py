@@ -50,6 +50,7 @@ def main(results):
             print("native tests: no summary (see native-tests.log)")
     lrml = load_jmh(os.path.join(results, "jmh.json"))
     lrml.update(load_jmh(os.path.join(results, "jmh-lrml.json")))
+    lrml.update(load_jmh(os.path.join(results, "jmh-more.json")))
     for k, v in load_jmh(os.path.join(results, "jmh-sgemm-v1.json")).items():
         lrml[k.replace("sgemm[", "sgemm_v1[")] = v
     torch = {}

@@ -3,6 +3,7 @@ package org.lrml.bench;
 import java.util.concurrent.TimeUnit;
 
 import org.lrml.backend.Backends;
+import org.lrml.bench.fixture.CnnStep;
 import org.lrml.tensor.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
@@ -20,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One training step (forward + backward, gradients cleared first) of the 3-layer CNN of {@link CnnStep}
  * on a batch of 64 x 1 x 28 x 28, float32, CPU backend. The printed FLOPs count the convolutions only
- * (forward, backward filter, and backward data of conv2 and conv3).
+ * ({@link CnnStep#convFlops}: forward, backward filter, and backward data of conv2 and conv3).
  * <pre>bench/run CnnStepBench</pre>
  */
 @State(Scope.Benchmark)
@@ -38,11 +39,7 @@ public class CnnStepBench {
         Rng rng = new Rng(3);
         net = new CnnStep(rng);
         x = Tensor.randn(Backends.cpu(), DType.F32, rng, 1, 64, 1, 28, 28);
-        double conv1 = 2.0 * 64 * 32 * 28 * 28 * 9;
-        double conv2 = 2.0 * 64 * 64 * 14 * 14 * 32 * 9;
-        double conv3 = 2.0 * 64 * 128 * 7 * 7 * 64 * 9;
-        BenchInfo.flops("CnnStepBench (convolutions only)", 2 * conv1 + 3 * conv2 + 3 * conv3,
-                Backends.cpu().describe());
+        BenchInfo.flops("CnnStepBench (convolutions only)", CnnStep.convFlops(64), Backends.cpu().describe());
     }
 
     @Benchmark

@@ -61,6 +61,9 @@ public class LossBench {
         }
         tuples = Tuples.of(table, m, k);
         spec = params.equals("defaults") ? LossSpec.lrml() : LossSpec.lrml().withDelta(0.1).withMu(0.5);
+        String what = "LossBench M " + m + ", K " + k + ", D " + d + ", N " + n;
+        BenchInfo.flops(what, 6.0 * m * (k + 1) * d, Backends.cpu().describe());
+        BenchInfo.bytes(what, 4.0 * m * (k + 2) * d + 4.0 * n * d, Backends.cpu().describe());
     }
 
     @Benchmark

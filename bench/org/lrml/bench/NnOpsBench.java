@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * CPU kernels of the nn-ops family, float32, fixed seeds. Bytes moved per call (the memory traffic each
@@ -50,6 +51,14 @@ public class NnOpsBench {
     private double[] lr;
     private double[] wd;
 
+    static long totalParams() {
+        long n = 0;
+        for (int s : PARAM_SIZES) {
+            n += s;
+        }
+        return n;
+    }
+
     static int[] paramSizes() {
         int[] s = new int[64];
         for (int i = 0; i < 32; i++) {
@@ -60,7 +69,16 @@ public class NnOpsBench {
     }
 
     @Setup
-    public void setup() {
+    public void setup(BenchmarkParams benchmark) {
+        String method = BenchInfo.method(benchmark);
+        double bytes = switch (method) {
+            case "softmax", "logSoftmax" -> 8.0 * 1024 * 1000;
+            case "dropoutMask" -> 4.0 * (1 << 22);
+            case "adamStep" -> 28.0 * totalParams();
+            case "sgdMomentumStep" -> 20.0 * totalParams();
+            default -> throw new IllegalStateException("NnOpsBench: no byte count for " + method);
+        };
+        BenchInfo.bytes("NnOpsBench." + method, bytes, cpu.describe());
         Rng rng = new Rng(1);
         logits = Tensor.randn(cpu, DType.F32, rng, 3.0, 1024, 1000).storage();
         probs = cpu.allocate(DType.F32, 1024 * 1000);

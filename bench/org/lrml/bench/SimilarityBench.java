@@ -48,6 +48,7 @@ public class SimilarityBench {
         Rng rng = new Rng(1);
         q = Tensor.randn(Backends.cpu(), DType.F32, rng, 1.0, 2000, d);
         g = Tensor.randn(Backends.cpu(), DType.F32, rng, 1.0, 10000, d);
+        BenchInfo.flops("SimilarityBench 2000 x 10000 x " + d, 2.0 * 2000 * 10000 * d, Backends.cpu().describe());
     }
 
     @Benchmark

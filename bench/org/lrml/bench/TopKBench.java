@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Top-k per row on the CPU (bounded heaps, O(m log k)) against a full sort of the same rows (O(m log m), see
  * {@link FullSortTopK}), float32 scores, 4 million scores per call: rows of 10^4, 10^5 and 10^6 columns
- * (400, 40 and 4 rows), k = 5 and 100. Setup checks that both give identical indices.
+ * (400, 40 and 4 rows), k = 5 and 100; and the bottom-k of the same rows (the same heaps, reversed order). Setup
+ * checks that the top-k and the full sort give identical indices.
  *
  * <p>Bytes per call: 16 MB of scores read once (GB/s = 0.016 / the score in seconds); results are
  * rows x k x 16 bytes.
@@ -45,13 +46,16 @@ public class TopKBench {
 
     Tensor scores;
     Ranking ranking;
+    Ranking bottom;
     int rows;
 
     @Setup
     public void setup() {
+        BenchInfo.bytes("TopKBench scores read", 4.0 * TOTAL, Backends.cpu().describe());
         rows = TOTAL / cols;
         scores = Tensor.randn(Backends.cpu(), DType.F32, new Rng(2), 1.0, rows, cols);
         ranking = Ranking.top(k);
+        bottom = Ranking.bottom(k);
         long[] heap = ranking.of(scores).indices();
         long[] sorted = FullSortTopK.top(scores.toFloatArray(), rows, cols, k).indices();
         if (!java.util.Arrays.equals(heap, sorted)) {
@@ -62,6 +66,11 @@ public class TopKBench {
     @Benchmark
     public RankResult heapTopK() {
         return ranking.of(scores);
+    }
+
+    @Benchmark
+    public RankResult heapBottomK() {
+        return bottom.of(scores);
     }
 
     @Benchmark

@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * kernels/topk.cu: top-k per row over 10^8 float32 scores per call (400 MB read once), as 1000 rows of 10^5 or
- * 100 rows of 10^6 columns (the latter cut into segments and merged), k = 5 and 100. The call returns the result
- * on the host (the download synchronises).
+ * 100 rows of 10^6 columns (the latter cut into segments and merged), k = 5 and 100, and the bottom-k of the same
+ * rows. The call returns the result on the host (the download synchronises).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +40,7 @@ public class TopKCudaBench {
     private Backend cuda;
     private Storage scores;
     private RankSpec spec;
+    private RankSpec bottom;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -54,11 +55,17 @@ public class TopKCudaBench {
             cuda.copy(draw, 0, scores, at, Math.min(pattern, TOTAL - at));
         }
         spec = RankSpec.of(rows, cols, k, true);
+        bottom = RankSpec.of(rows, cols, k, false);
         CudaBenchState.perCall("top-" + k + " of " + rows + " rows x " + cols, 4.0 * TOTAL + 8.0 * rows * k, 0);
     }
 
     @Benchmark
     public RankResult topK() {
         return cuda.rank(spec, scores);
+    }
+
+    @Benchmark
+    public RankResult bottomK() {
+        return cuda.rank(bottom, scores);
     }
 }
