@@ -31,6 +31,8 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit status (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // The descriptions are written in lines of up to ~110 characters; the default 80 would break them mid-sentence.
+        cl.setUsageHelpWidth(120);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         return cl.execute(args);
     }
