@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
                 "            --db-descriptors X.npy --db-labels B.npy [--exclude-self] --out DIR",
                 "Protocol mode: describe a data set's images with a trained network, run its",
                 "protocol (seen, unseen, oxford5k, paris6k, roxford5k, rparis6k, holidays).",
-                "  lrml eval --checkpoint FILE --protocol NAME [--dataset DIR] --out DIR",
+                "  lrml eval --checkpoint FILE [--protocol NAME] [--dataset DIR] --out DIR",
                 ""})
 final class EvalCommand implements Callable<Integer> {
 
@@ -65,7 +65,8 @@ final class EvalCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--protocol", paramLabel = "NAME",
-            description = "seen, unseen (Fashion-MNIST), oxford5k, paris6k, roxford5k, rparis6k or holidays.")
+            description = "seen, unseen (Fashion-MNIST), oxford5k, paris6k, roxford5k, rparis6k or holidays"
+                    + " (default with --checkpoint: the Fashion-MNIST protocol the checkpoint was trained for).")
     String protocol;
 
     @Option(names = {"--dataset", "--data"}, paramLabel = "DIR",
@@ -143,8 +144,7 @@ final class EvalCommand implements Callable<Integer> {
 
     private List<EvalResult> runProtocol() throws IOException {
         if (protocol == null) {
-            throw new UserError("--checkpoint needs --protocol " + Arrays.stream(Protocols.Protocol.values())
-                    .map(Protocols.Protocol::cliName).toList());
+            protocol = defaultProtocol(checkpoint);
         }
         Protocols.Protocol p;
         try {
@@ -175,6 +175,18 @@ final class EvalCommand implements Callable<Integer> {
             if (bar[0] != null) {
                 bar[0].finish();
             }
+        }
+    }
+
+    /**
+     * Without --protocol a checkpoint is evaluated on the Fashion-MNIST protocol it was trained for (its stored
+     * config), and on "seen" when that cannot be read (the error about the file comes later, from the loader).
+     */
+    private static String defaultProtocol(Path checkpoint) {
+        try {
+            return org.lrml.train.Checkpoint.read(checkpoint).config().protocol().name().toLowerCase(java.util.Locale.ROOT);
+        } catch (IOException | RuntimeException e) {
+            return "seen";
         }
     }
 

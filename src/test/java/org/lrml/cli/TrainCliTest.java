@@ -50,6 +50,17 @@ class TrainCliTest {
     }
 
     @Test
+    void evalWithoutProtocolUsesTheCheckpointsOwn() throws IOException {
+        Path ckpt = run.resolve("checkpoints/epoch-001.ckpt");
+        CliTest.run(0, "eval", "--checkpoint", ckpt.toString(), "--dataset", data.toString(), "--out",
+                tmp.resolve("eval-default").toString());
+        String evaluated = Files.readString(tmp.resolve("eval-default/metrics.json"));
+        assertTrue(evaluated.contains("seen"), evaluated);
+        assertEquals(Files.readString(run.resolve("metrics.json")).replaceAll("\"seconds\" : [0-9.E-]+", ""),
+                evaluated.replaceAll("\"seconds\" : [0-9.E-]+", ""));
+    }
+
+    @Test
     void resumeRefusesSettingsThatWouldChangeTheRun() {
         String err = CliTest.run(1, "train", "--resume", run.toString(), "--lr", "0.1")[1];
         assertTrue(err.contains("--lr cannot change on --resume"), err);
