@@ -23,7 +23,7 @@ run() { # name, flags...
   echo "== $name: lrml train $*"
   local start=$SECONDS
   "$root/lrml" train --out "$out/$name" "$@" "${EXTRA[@]+"${EXTRA[@]}"}" 2>&1 | tr '\r' '\n' | grep -v '^ *$' \
-    | grep -v '%' | tee "$out/$name.log"
+    | grep -vE ' it/s| s/it' | tee "$out/$name.log"
   echo "$((SECONDS - start))" > "$out/$name.seconds"   # wall clock of the whole command, evaluations included
 }
 EXTRA=("$@")
