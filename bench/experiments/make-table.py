@@ -31,7 +31,7 @@ def load(folder):
             hist = json.load(f)
     epochs = hist.get("epochs") or []
     per_epoch = (sum(e["mine_seconds"] + e["train_seconds"] for e in epochs) / len(epochs)) if epochs else None
-    backend = epochs[-1].get("backend", cfg.get("backend")) if epochs else cfg.get("backend")
+    backend = epochs[-1].get("backend", cfg.get("backend")) if epochs else "-"  # no epoch: nothing was trained
     return metrics, backend, per_epoch
 
 
