@@ -126,10 +126,13 @@ def describe(net, images, batch=1000):
     return torch.cat([net(images[i:i + batch]) for i in range(0, len(images), batch)])
 
 
-def mine(net, images, labels, gen, queries=2000, pool=10000, K=5, negatives="hardest"):
+def mine(net, images, labels, gen, queries=2000, pool=10000, K=5, negatives="hardest", qi=None, pi=None):
+    """Tuples (q, p, n_1..n_K) of training indices; qi and pi (query and pool indices) are drawn from gen unless
+    given (same_draws.py passes the engine's)."""
     n = len(images)
-    qi = torch.randperm(n, generator=gen)[:queries]
-    pi = torch.randperm(n, generator=gen)[:pool]
+    if qi is None:
+        qi = torch.randperm(n, generator=gen)[:queries]
+        pi = torch.randperm(n, generator=gen)[:pool]
     qd, pd = describe(net, images[qi]), describe(net, images[pi])
     s = qd @ pd.T
     ql, pl = labels[qi], labels[pi]

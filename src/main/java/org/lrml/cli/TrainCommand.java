@@ -52,6 +52,11 @@ final class TrainCommand implements Callable<Integer> {
             + " with its stored settings (only --epochs, --backend and --data may change).")
     Path resume;
 
+    @Option(names = "--draws-out", paramLabel = "DIR", description = "Also write the run's random draws (initial"
+            + " weights, and per epoch queries, pool, mined tuples, batch order) to DIR, so another engine can train on"
+            + " the same randomness (bench/peer/same_draws.py does it in PyTorch).")
+    Path drawsOut;
+
     @Option(names = "--backend", paramLabel = "NAME", description = "cpu, cuda or auto (CUDA when usable, else CPU; default: ${DEFAULT-VALUE}).")
     String backend = D.backend();
 
@@ -177,6 +182,9 @@ final class TrainCommand implements Callable<Integer> {
                         + " another --out");
             }
             trainer = Trainer.start(cfg, dir, System.out);
+            if (drawsOut != null) {
+                trainer.logDraws(drawsOut);
+            }
         }
         trainer.run();
         return 0;

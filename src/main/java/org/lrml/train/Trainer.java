@@ -61,6 +61,7 @@ public final class Trainer {
     private final Adam optimizer;
     private final History history;
     private final int startEpoch;
+    private DrawsLog draws;
     private LabeledImages train;
     private LabeledImages test;
 
@@ -145,6 +146,19 @@ public final class Trainer {
         return net;
     }
 
+    /**
+     * Also write the run's random draws (initial weights; per epoch queries, pool, mined tuples, batch order) to
+     * {@code dir}, so that another engine can train on exactly the same randomness. Only for a run that starts
+     * from epoch 0.
+     */
+    public Trainer logDraws(Path dir) throws IOException {
+        if (startEpoch != 0) {
+            throw new IllegalArgumentException("--draws-out needs a run that starts at epoch 0, not a resumed one");
+        }
+        draws = new DrawsLog(dir);
+        return this;
+    }
+
     /** Runs the remaining epochs; returns the final metrics. */
     public EvalResult run() throws IOException {
         Files.createDirectories(out.resolve("checkpoints"));
@@ -155,6 +169,9 @@ public final class Trainer {
                 net.parameterCount(), describe(cfg));
         log.println("output: " + out.toAbsolutePath());
         EvalResult last = null;
+        if (draws != null) {
+            draws.initialWeights(net, cfg);
+        }
         if (startEpoch == 0 && cfg.epochs() > 0 && cfg.evalEvery() > 0) {
             last = evaluate("untrained");
             history.recordUntrained(MetricsJson.toMap(last));
@@ -208,7 +225,7 @@ public final class Trainer {
     }
 
     /** One epoch: mine, then train on the mined tuples. Returns the epoch's record (without metrics). */
-    private Map<String, Object> trainEpoch(int epoch) {
+    private Map<String, Object> trainEpoch(int epoch) throws IOException {
         Rng rng = new Rng(cfg.seed()).fork(epoch);
         long t0 = System.nanoTime();
         int n = train.size();
@@ -233,6 +250,9 @@ public final class Trainer {
                     + " queries had too few negatives, " + mined.skippedNoPositive() + " no positive); use a larger --pool");
         }
         int[] order = rng.fork(2).permutation(m);
+        if (draws != null) {
+            draws.epoch(epoch, queries, pool, tuples, order);
+        }
         int steps = (m + cfg.tuplesPerStep() - 1) / cfg.tuplesPerStep();
         double lossSum = 0;
         long images = 0;

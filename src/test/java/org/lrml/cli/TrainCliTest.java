@@ -61,6 +61,27 @@ class TrainCliTest {
     }
 
     @Test
+    void drawsOutWritesWhatAnotherEngineNeedsToReplayTheRun() throws IOException {
+        Path draws = tmp.resolve("draws");
+        CliTest.run(0, "train", "--data", data.toString(), "--out", tmp.resolve("run-draws").toString(), "--backend",
+                "cpu", "--epochs", "2", "--queries", "20", "--pool", "80", "--tuples-per-step", "10", "--describe-batch",
+                "50", "--eval-every", "0", "--draws-out", draws.toString());
+        assertTrue(Files.isRegularFile(draws.resolve("init.ckpt")));
+        for (int e = 1; e <= 2; e++) {
+            NpyArray q = Npy.read(draws.resolve(String.format("queries-%03d.npy", e)));
+            NpyArray t = Npy.read(draws.resolve(String.format("tuples-%03d.npy", e)));
+            NpyArray o = Npy.read(draws.resolve(String.format("order-%03d.npy", e)));
+            assertEquals(20, q.shape()[0]);
+            assertEquals(80, Npy.read(draws.resolve(String.format("pool-%03d.npy", e))).shape()[0]);
+            assertEquals(7, t.shape()[1]);
+            assertEquals(t.shape()[0], o.shape()[0], "one batch position per tuple");
+        }
+        // The weights before the first step, as a checkpoint of epoch 0.
+        org.lrml.train.Checkpoint init = org.lrml.train.Checkpoint.read(draws.resolve("init.ckpt"));
+        assertEquals(0, init.epoch());
+    }
+
+    @Test
     void resumeRefusesSettingsThatWouldChangeTheRun() {
         String err = CliTest.run(1, "train", "--resume", run.toString(), "--lr", "0.1")[1];
         assertTrue(err.contains("--lr cannot change on --resume"), err);
