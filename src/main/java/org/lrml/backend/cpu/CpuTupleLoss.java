@@ -1,5 +1,6 @@
 package org.lrml.backend.cpu;
 
+import org.lrml.backend.TupleTable;
 import org.lrml.loss.LossSpec;
 
 /**
@@ -299,31 +300,10 @@ final class CpuTupleLoss {
 
     /** The seam checks every caller gets: sizes, dtypes, and each index of the table. */
     static void validate(CpuStorage x, int n, int d, int[] tuples, int m, int k, CpuStorage dx) {
-        if (k < 1) {
-            throw new IllegalArgumentException("tupleLoss: K must be at least 1 (tuples are q, p, n_1..n_K), got " + k);
-        }
-        if (m < 1) {
-            throw new IllegalArgumentException("tupleLoss: no tuples (the batch mean needs M >= 1)");
-        }
-        if (n < 0 || d < 0 || x.length() != (long) n * d) {
-            throw new IllegalArgumentException("tupleLoss: X must hold N x D = " + n + " x " + d + " elements, got " + x);
-        }
-        if ((long) m * (2 + k) > Integer.MAX_VALUE - 16 || tuples.length != m * (2 + k)) {
-            throw new IllegalArgumentException("tupleLoss: the tuple table must hold M x (2+K) = " + m + " x " + (2 + k)
-                    + " entries, got " + tuples.length);
-        }
+        TupleTable.checkSizes(n, d, x.length(), x, tuples, m, k);
         if (dx != null && (dx.dtype() != x.dtype() || dx.length() != x.length())) {
             throw new IllegalArgumentException("tupleLoss: dX must match X (" + x + "), got " + dx);
         }
-        int w = 2 + k;
-        for (int e = 0; e < tuples.length; e++) {
-            int v = tuples[e];
-            if (v < 0 || v >= n) {
-                int col = e % w;
-                throw new IllegalArgumentException("tupleLoss: tuple row " + e / w + ", column " + col + " ("
-                        + (col == 0 ? "q" : col == 1 ? "p" : "n_" + (col - 1)) + ") holds " + v
-                        + ", outside the " + n + " rows of X [0, " + n + ")");
-            }
-        }
+        TupleTable.checkIndices(n, tuples, k);
     }
 }
