@@ -21,8 +21,7 @@ for r in $(seq 1 "$rounds"); do
   bench/run 'GemmBench|CnnStepBench' -p n=1024,2048 -wi 4 -i 6 -w 1 -r 1 -f 1 \
     -rf json -rff "$out/lrml-$r.json" >"$out/lrml-$r.log" 2>&1 || { cat "$out/lrml-$r.log" >&2; exit 1; }
   echo "round $r of $rounds: peer (PyTorch/OpenBLAS)..." >&2
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE MALLOC_MMAP_THRESHOLD_=17179869184 \
-    MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=536870912 "$py" bench/peer_cpu.py --threads "$threads" --reps 30 \
+  "$py" bench/peer_cpu.py --threads "$threads" --reps 30 \
     --json "$out/peer-$r.json" >"$out/peer-$r.log" 2>&1 || { cat "$out/peer-$r.log" >&2; exit 1; }
 done
 

@@ -23,32 +23,10 @@ itself without them), so that OpenBLAS picks its own kernel for this CPU, and gl
 import os
 import sys
 
-PINNED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-# glibc hands freed blocks above 128 KiB back to the kernel, so PyTorch's eager ops fault in fresh pages on every
-# call; on this project's VMs that made the CNN step 3-4x slower (clamp_min, fill_ and threshold_backward at several
-# ms each in the profiler). Keeping freed memory in the process gives the peer its best time; glibc reads these at
-# start-up, hence the restart. The engine's JVM (a child of this process) inherits them and does not care.
-MALLOC_KEEP = {"MALLOC_MMAP_THRESHOLD_": str(1 << 34), "MALLOC_TRIM_THRESHOLD_": str(1 << 34),
-               "MALLOC_TOP_PAD_": str(1 << 29)}
-if any(k in os.environ for k in PINNED) or any(k not in os.environ for k in MALLOC_KEEP):
-    env = {k: v for k, v in os.environ.items() if k not in PINNED}
-    for k, v in MALLOC_KEEP.items():
-        env.setdefault(k, v)
-    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer_env  # noqa: E402  (first: it may restart the script with the environment the peer needs)
 
-
-def _threads_arg():
-    for i, a in enumerate(sys.argv):
-        if a == "--threads" and i + 1 < len(sys.argv):
-            return sys.argv[i + 1]
-        if a.startswith("--threads="):
-            return a.split("=", 1)[1]
-    return "2"
-
-
-# OpenBLAS and OpenMP size their thread pools when they load: before numpy and torch are imported.
-os.environ["OPENBLAS_NUM_THREADS"] = _threads_arg()
-os.environ["OMP_NUM_THREADS"] = _threads_arg()
+peer_env.prepare()
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402

@@ -6,8 +6,8 @@ OpenBLAS), and one training step (forward + backward) of the benchmark CNN in Py
 
 Prints one line per measurement and, with --json, writes {"name": {"unit": ..., "samples": [...]}}:
 SGEMM samples are GFLOP/s per call, the CNN step samples milliseconds per step. OpenBLAS reads
-OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE when it loads; the script restarts itself without them so that
-OpenBLAS picks its own kernel for this CPU.
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE when it loads; peer_env.py restarts the script without them (and with
+glibc keeping freed memory) so that the peer runs at its best.
 """
 import argparse
 import json
@@ -16,22 +16,10 @@ import statistics
 import sys
 import time
 
-PINNED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-if any(k in os.environ for k in PINNED):
-    env = {k: v for k, v in os.environ.items() if k not in PINNED}
-    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer_env  # noqa: E402  (first: it may restart the script with the environment the peer needs)
 
-def _threads_arg():
-    for i, a in enumerate(sys.argv):
-        if a == "--threads" and i + 1 < len(sys.argv):
-            return sys.argv[i + 1]
-        if a.startswith("--threads="):
-            return a.split("=", 1)[1]
-    return "2"
-
-
-# numpy's OpenBLAS sizes its thread pool when it loads; torch.set_num_threads does not reach it.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads_arg())
+peer_env.prepare()
 
 import numpy as np  # noqa: E402  (after the restart above, so OpenBLAS loads without the pins)
 import torch  # noqa: E402

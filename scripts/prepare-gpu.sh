@@ -89,7 +89,7 @@ fi
 cp scripts/gpu/run.sh scripts/gpu/torch_peer.py scripts/gpu/summarize.py "$out/"
 # bench/compare's PyTorch side and what it imports, in the same layout as under bench/.
 mkdir -p "$out/peer"
-cp bench/compare.py bench/peer_cpu.py "$out/"
+cp bench/compare.py bench/peer_cpu.py bench/peer_env.py "$out/"
 cp bench/peer/torch_recipe.py "$out/peer/"
 chmod +x "$out/run.sh"
 cp target/classes/kernels/manifest.properties "$out/ptx-manifest.properties"
