@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.lrml.backend.Backends;
 import org.lrml.bench.fixture.CnnStep;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
 import org.lrml.backend.ConvGeometry;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -4,10 +4,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.lrml.backend.Backends;
 import org.lrml.loss.CompositeLosses;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossSpec;
 import org.lrml.loss.TupleLoss;
 import org.lrml.loss.Tuples;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;

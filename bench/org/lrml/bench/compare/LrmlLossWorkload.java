@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.lrml.io.NpyArray;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossSpec;
 import org.lrml.loss.TupleLoss;
 import org.lrml.loss.Tuples;
 import org.lrml.tensor.MemoryScope;

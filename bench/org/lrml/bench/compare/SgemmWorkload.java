@@ -8,7 +8,7 @@ import org.lrml.backend.cuda.CudaBackend;
 import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.cuda.GemmProvider;
 import org.lrml.io.NpyArray;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 

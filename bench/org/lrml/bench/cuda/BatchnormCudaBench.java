@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -6,7 +6,7 @@ import org.lrml.backend.Backend;
 import org.lrml.backend.BinaryOp;
 import org.lrml.backend.Storage;
 import org.lrml.backend.UnaryOp;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -8,7 +8,7 @@ import org.lrml.backend.RankResult;
 import org.lrml.backend.RankSpec;
 import org.lrml.backend.Storage;
 import org.lrml.backend.cuda.CudaBackend;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

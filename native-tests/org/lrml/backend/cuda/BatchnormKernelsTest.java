@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 
 /**
  * kernels/batchnorm.cu against the CPU backend in all its uses: statistics (training forward), the channel affine

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
 import org.lrml.backend.ConvGeometry;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 
 /**
  * kernels/conv.cu (im2col, col2im) with the built-in SGEMM: forward, backward data and backward filter against

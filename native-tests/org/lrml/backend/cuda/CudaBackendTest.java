@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
 import org.lrml.backend.Storage;
 import org.lrml.backend.cuda.kernels.ElementwiseKernels;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 
 /** The runtime around the kernels: transfers, describe, dtype refusal, checked launches, timers, close. */
 @Tag("gpu")

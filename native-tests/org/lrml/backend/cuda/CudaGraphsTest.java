@@ -11,7 +11,7 @@ import org.lrml.backend.Backend;
 import org.lrml.backend.BinaryOp;
 import org.lrml.backend.Storage;
 import org.lrml.backend.UnaryOp;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 
 /** CUDA graph capture and replay of a steady-state step (needs a real GPU: the emulator cannot capture). */

@@ -12,7 +12,7 @@ import org.lrml.backend.Backend;
 import org.lrml.backend.BinaryOp;
 import org.lrml.backend.Storage;
 import org.lrml.backend.UnaryOp;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 
 /** kernels/elementwise.cu against the CPU backend: every unary and binary op, broadcasting, axpy, fill. */
 @Tag("gpu")
@@ -103,8 +103,8 @@ class ElementwiseKernelsTest {
     void everyBinaryOpBroadcastsAsTheCpu() {
         for (BinaryOp op : BinaryOp.values()) {
             for (int[][] s : SHAPES) {
-                int na = (int) org.lrml.tensor.Shape.numel(s[0]);
-                int nb = (int) org.lrml.tensor.Shape.numel(s[1]);
+                int na = (int) org.lrml.backend.Shape.numel(s[0]);
+                int nb = (int) org.lrml.backend.Shape.numel(s[1]);
                 float[] a = op == BinaryOp.POW ? Compare.uniform(21, na, 0.2, 3) : Compare.normal(21, na);
                 float[] b = op == BinaryOp.DIV ? Compare.awayFromZero(22, nb)
                         : op == BinaryOp.POW ? Compare.uniform(22, nb, -2, 2) : Compare.normal(22, nb);
@@ -127,7 +127,7 @@ class ElementwiseKernelsTest {
     }
 
     private static float[] runBinary(Backend be, BinaryOp op, float[] a, int[] as, float[] b, int[] bs, int[] os) {
-        Storage out = be.allocate(DType.F32, org.lrml.tensor.Shape.numel(os));
+        Storage out = be.allocate(DType.F32, org.lrml.backend.Shape.numel(os));
         be.binary(op, be.upload(a), as, be.upload(b), bs, out, os);
         return Compare.floats(be, out);
     }

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.DType;
+import org.lrml.backend.Shape;
 import org.lrml.util.Rng;
 
 /** kernels/layout.cu against the CPU backend: strided copies, gather, deterministic scatter-add. */

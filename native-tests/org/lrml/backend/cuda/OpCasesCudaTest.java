@@ -12,7 +12,7 @@ import org.lrml.backend.Backends;
 import org.lrml.gradcheck.GradcheckCase;
 import org.lrml.gradcheck.GradcheckSuite;
 import org.lrml.gradcheck.Problem;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 import org.lrml.util.Tolerance;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
 import org.lrml.backend.PoolGeometry;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.util.Rng;
 
 /** kernels/pool.cu against the CPU backend: max and average pooling, forward and gather-form backward. */

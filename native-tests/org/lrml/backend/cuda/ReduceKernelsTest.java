@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
 import org.lrml.backend.ReduceOp;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.DType;
+import org.lrml.backend.Shape;
 
 /** kernels/reduce.cu against the CPU backend: sum, max, min over axis sets, both kernel strategies. */
 @Tag("gpu")

@@ -18,7 +18,7 @@ import org.lrml.backend.cuda.kernels.TopKKernels;
 import org.lrml.mining.Ranking;
 import org.lrml.mining.Similarity;
 import org.lrml.mining.TupleMiner;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 import org.lrml.util.Tolerance;

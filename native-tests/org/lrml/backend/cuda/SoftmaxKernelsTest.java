@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 
 /** kernels/softmax.cu against the CPU backend: softmax and log-softmax, rows shorter and longer than a block. */
 @Tag("gpu")

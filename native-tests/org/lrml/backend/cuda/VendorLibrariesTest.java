@@ -14,7 +14,7 @@ import org.lrml.backend.cuda.Providers.Family;
 import org.lrml.backend.cuda.vendor.CudnnConvolution;
 import org.lrml.backend.cuda.vendor.VendorCases;
 import org.lrml.backend.cuda.vendor.VendorProviders;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 
 /**
  * cuBLAS and cuDNN, where this machine has them, against the built-in kernels and the CPU backend: every GEMM case

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.lrml.tensor.MemoryScope;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

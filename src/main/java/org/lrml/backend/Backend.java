@@ -2,8 +2,6 @@ package org.lrml.backend;
 
 import java.util.List;
 
-import org.lrml.loss.LossSpec;
-import org.lrml.tensor.DType;
 
 /**
  * The narrow seam between the autograd layer and the machines it runs on. Backends implement

@@ -1,6 +1,5 @@
 package org.lrml.backend;
 
-import org.lrml.tensor.DType;
 
 /**
  * A flat buffer of {@link #length()} elements of one {@link DType}, owned by a {@link Backend}.

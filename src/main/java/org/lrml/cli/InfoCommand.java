@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
+import org.lrml.util.Version;
 
 import picocli.CommandLine.Command;
 

@@ -11,11 +11,11 @@ import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
 import org.lrml.io.Npy;
 import org.lrml.io.NpyArray;
-import org.lrml.loss.LossKind;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossKind;
+import org.lrml.backend.LossSpec;
 import org.lrml.loss.TupleLoss;
 import org.lrml.loss.Tuples;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 
 import picocli.CommandLine.Command;

@@ -3,6 +3,8 @@ package org.lrml.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import org.lrml.util.Version;
+
 /** The {@code lrml} command line: one subcommand per job. */
 @Command(name = "lrml", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"A from-scratch tensor engine (pure-Java CPU backend, CUDA backend with its own kernels)",

@@ -14,7 +14,7 @@ import org.lrml.backend.RankResult;
 import org.lrml.io.Npy;
 import org.lrml.io.NpyArray;
 import org.lrml.mining.Ranking;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

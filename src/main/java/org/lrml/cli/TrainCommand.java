@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.lrml.loss.LossKind;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossKind;
+import org.lrml.backend.LossSpec;
 import org.lrml.mining.TupleMiner;
 import org.lrml.nn.RetrievalNet;
 import org.lrml.train.TrainConfig;

@@ -7,7 +7,7 @@ import org.lrml.backend.Backends;
 import org.lrml.backend.GemmSpec;
 import org.lrml.backend.Storage;
 import org.lrml.backend.cpu.CpuParallel;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 
 /**

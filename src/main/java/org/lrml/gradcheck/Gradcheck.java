@@ -5,8 +5,8 @@ import java.util.List;
 
 import org.lrml.autograd.NoGrad;
 import org.lrml.backend.Backends;
-import org.lrml.tensor.DType;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.DType;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 import org.lrml.util.Tolerance;

@@ -1,7 +1,7 @@
 package org.lrml.gradcheck;
 
 import org.lrml.backend.Backends;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 
@@ -27,7 +27,7 @@ public final class Inputs {
 
     /** |x| in [0.1, 1.5) with a random sign: keeps ReLU and |x| away from their kink at 0. */
     public static Tensor awayFromZero(Rng rng, int... shape) {
-        int n = Math.toIntExact(org.lrml.tensor.Shape.numel(shape));
+        int n = Math.toIntExact(org.lrml.backend.Shape.numel(shape));
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {
             double m = 0.1 + 1.4 * rng.nextDouble();
@@ -41,7 +41,7 @@ public final class Inputs {
      * so no perturbation changes which element wins.
      */
     public static Tensor distinct(Rng rng, int... shape) {
-        int n = Math.toIntExact(org.lrml.tensor.Shape.numel(shape));
+        int n = Math.toIntExact(org.lrml.backend.Shape.numel(shape));
         int[] perm = rng.permutation(n);
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {

@@ -3,8 +3,8 @@ package org.lrml.io;
 import java.util.Arrays;
 
 import org.lrml.backend.Backend;
-import org.lrml.tensor.DType;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.DType;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

@@ -3,7 +3,8 @@ package org.lrml.loss;
 import org.lrml.backend.UnaryOp;
 import org.lrml.ops.IndexSelect;
 import org.lrml.ops.Kernels;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
+import org.lrml.backend.LossSpec;
 import org.lrml.tensor.Tensor;
 
 /**

@@ -3,7 +3,8 @@ package org.lrml.loss;
 import org.lrml.autograd.Autograd;
 import org.lrml.autograd.NoGrad;
 import org.lrml.backend.Backend;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.LossSpec;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

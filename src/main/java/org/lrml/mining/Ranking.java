@@ -5,7 +5,7 @@ import org.lrml.backend.LabelRule;
 import org.lrml.backend.RankResult;
 import org.lrml.backend.RankSpec;
 import org.lrml.ops.Kernels;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

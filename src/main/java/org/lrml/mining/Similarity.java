@@ -3,7 +3,7 @@ package org.lrml.mining;
 import org.lrml.autograd.Autograd;
 import org.lrml.ops.Kernels;
 import org.lrml.ops.MatMul;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

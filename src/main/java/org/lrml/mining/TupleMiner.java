@@ -12,7 +12,7 @@ import org.lrml.backend.RankResult;
 import org.lrml.loss.Tuples;
 import org.lrml.ops.IndexSelect;
 import org.lrml.ops.Kernels;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 

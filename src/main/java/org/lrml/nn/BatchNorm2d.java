@@ -3,7 +3,7 @@ package org.lrml.nn;
 import org.lrml.backend.Backends;
 import org.lrml.backend.UnaryOp;
 import org.lrml.ops.BatchNorm2d.Mode;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 

@@ -2,7 +2,7 @@ package org.lrml.nn;
 
 import java.util.Arrays;
 
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

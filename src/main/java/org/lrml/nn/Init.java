@@ -1,6 +1,6 @@
 package org.lrml.nn;
 
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 

@@ -2,7 +2,7 @@ package org.lrml.nn;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.lrml.backend.Backend;
 import org.lrml.tensor.MemoryScope;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 import org.lrml.autograd.NoGrad;
 import org.lrml.backend.Backend;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;

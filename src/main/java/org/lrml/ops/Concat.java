@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.lrml.autograd.Autograd;
 import org.lrml.backend.Backend;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

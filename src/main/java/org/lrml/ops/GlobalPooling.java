@@ -1,6 +1,6 @@
 package org.lrml.ops;
 
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /** Shape rule shared by the global poolings (MAC, SPoC, GeM): NCHW in, (N, C) out. */

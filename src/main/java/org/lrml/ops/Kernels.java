@@ -6,7 +6,7 @@ import org.lrml.backend.Backend;
 import org.lrml.backend.BinaryOp;
 import org.lrml.backend.ReduceOp;
 import org.lrml.backend.UnaryOp;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

@@ -4,7 +4,7 @@ import org.lrml.autograd.Autograd;
 import org.lrml.backend.Backend;
 import org.lrml.backend.GemmSpec;
 import org.lrml.backend.ReduceOp;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

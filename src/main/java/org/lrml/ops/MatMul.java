@@ -5,7 +5,7 @@ import java.util.Arrays;
 import org.lrml.autograd.Autograd;
 import org.lrml.backend.Backend;
 import org.lrml.backend.GemmSpec;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

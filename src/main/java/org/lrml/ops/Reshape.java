@@ -1,7 +1,7 @@
 package org.lrml.ops;
 
 import org.lrml.autograd.Autograd;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

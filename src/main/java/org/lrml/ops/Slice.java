@@ -2,7 +2,7 @@ package org.lrml.ops;
 
 import org.lrml.autograd.Autograd;
 import org.lrml.backend.Backend;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**

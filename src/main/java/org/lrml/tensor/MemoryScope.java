@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.lrml.backend.Allocations;
 import org.lrml.backend.Storage;
 
 /**
@@ -27,6 +28,11 @@ public final class MemoryScope implements AutoCloseable {
     private static final ThreadLocal<ArrayDeque<MemoryScope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
     private static final ThreadLocal<int[]> UNTRACKED = ThreadLocal.withInitial(() -> new int[1]);
 
+    static {
+        // Backends announce new storages through this hook; they know nothing of scopes.
+        Allocations.setListener(MemoryScope::track);
+    }
+
     private final Map<Storage, Boolean> owned = new IdentityHashMap<>();
     private boolean closed;
 
@@ -39,7 +45,7 @@ public final class MemoryScope implements AutoCloseable {
         return s;
     }
 
-    /** Called by backends for each new storage. */
+    /** Called for each new storage (through {@link Allocations}). */
     public static void track(Storage s) {
         if (UNTRACKED.get()[0] > 0) {
             return;

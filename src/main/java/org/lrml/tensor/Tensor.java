@@ -6,6 +6,8 @@ import org.lrml.autograd.Autograd;
 import org.lrml.autograd.GradFn;
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
+import org.lrml.backend.DType;
+import org.lrml.backend.Shape;
 import org.lrml.backend.Storage;
 import org.lrml.ops.Abs;
 import org.lrml.ops.Add;

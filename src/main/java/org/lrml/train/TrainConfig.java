@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import org.lrml.loss.LossKind;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossKind;
+import org.lrml.backend.LossSpec;
 import org.lrml.mining.TupleMiner;
 import org.lrml.nn.RetrievalNet;
 

@@ -19,7 +19,7 @@ import org.lrml.data.Normalization;
 import org.lrml.eval.EvalResult;
 import org.lrml.eval.FashionProtocols;
 import org.lrml.io.AtomicFiles;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossSpec;
 import org.lrml.loss.TupleLoss;
 import org.lrml.loss.Tuples;
 import org.lrml.mining.TupleMiner;
@@ -378,7 +378,7 @@ public final class Trainer {
     private void saveCheckpoint(int epoch) throws IOException {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("epoch", epoch);
-        meta.put("engine", org.lrml.cli.Version.get());
+        meta.put("engine", org.lrml.util.Version.get());
         meta.put("config", cfg.toMap());
         meta.put("history", history.toMap());
         Map<String, Tensor> model = net.stateDict();

@@ -48,7 +48,7 @@ class GradcheckSuiteTest {
         for (GradcheckCase c : GradcheckSuite.all()) {
             Problem p = c.factory().apply(new org.lrml.util.Rng(5));
             for (Tensor t : p.inputs()) {
-                assertTrue(t.backend() == Backends.cpu() && t.dtype() == org.lrml.tensor.DType.F64, c.name());
+                assertTrue(t.backend() == Backends.cpu() && t.dtype() == org.lrml.backend.DType.F64, c.name());
             }
         }
     }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 import org.lrml.backend.Backends;
+import org.lrml.backend.LossSpec;
 import org.lrml.backend.RankResult;
 import org.lrml.mining.Ranking;
 import org.lrml.tensor.Tensor;

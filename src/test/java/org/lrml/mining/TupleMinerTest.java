@@ -17,7 +17,7 @@ import org.lrml.mining.TupleMiner.Config;
 import org.lrml.mining.TupleMiner.Mined;
 import org.lrml.mining.TupleMiner.NegativeMode;
 import org.lrml.mining.TupleMiner.PositiveMode;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;
 import org.lrml.util.Rng;

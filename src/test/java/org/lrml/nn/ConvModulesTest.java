@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backends;
 import org.lrml.ops.BatchNorm2d.Mode;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;
 import org.lrml.util.Rng;

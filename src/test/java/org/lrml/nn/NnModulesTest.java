@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;

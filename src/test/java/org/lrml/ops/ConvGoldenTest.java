@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.lrml.backend.Backends;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backends;
-import org.lrml.tensor.DType;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.DType;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;
 

@@ -11,7 +11,7 @@ import org.lrml.backend.Backends;
 import org.lrml.backend.GemmSpec;
 import org.lrml.backend.cpu.CpuGemm;
 import org.lrml.backend.cpu.CpuStorage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;
 

@@ -3,7 +3,7 @@ package org.lrml.ops;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.lrml.backend.Backends;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.Golden;
 import org.lrml.testutil.TestData;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backends;
 import org.lrml.ops.BatchNorm2d.Mode;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;
 import org.lrml.util.Tolerance;
@@ -95,7 +95,7 @@ class PoolBatchNormTest {
 
     /** Forward and backward of f on float32 and float64 copies of the same values; asserts they agree. */
     private static void float32MatchesFloat64(String what, int[] shape, java.util.function.UnaryOperator<Tensor> f) {
-        double[] xv = TestData.normal(7, Math.toIntExact(org.lrml.tensor.Shape.numel(shape)));
+        double[] xv = TestData.normal(7, Math.toIntExact(org.lrml.backend.Shape.numel(shape)));
         Tensor x32 = Tensor.fromDoubles(Backends.cpu(), DType.F32, xv, shape).requiresGrad(true);
         Tensor x64 = Tensor.of(Backends.cpu(), x32.toDoubleArray(), shape).requiresGrad(true);
         Tensor y32 = f.apply(x32);

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.lrml.tensor.DType;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.DType;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;
 

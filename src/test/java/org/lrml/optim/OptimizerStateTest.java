@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backends;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;

@@ -1,8 +1,8 @@
 package org.lrml.testutil;
 
 import org.lrml.backend.Backends;
-import org.lrml.tensor.DType;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.DType;
+import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
 import org.lrml.util.Tolerance;

@@ -2,6 +2,7 @@ package org.lrml.backend.cpu;
 
 import java.util.List;
 
+import org.lrml.backend.Allocations;
 import org.lrml.backend.Backend;
 import org.lrml.backend.BinaryOp;
 import org.lrml.backend.ConvGeometry;
@@ -12,9 +13,8 @@ import org.lrml.backend.RankSpec;
 import org.lrml.backend.ReduceOp;
 import org.lrml.backend.Storage;
 import org.lrml.backend.UnaryOp;
-import org.lrml.loss.LossSpec;
-import org.lrml.tensor.DType;
-import org.lrml.tensor.MemoryScope;
+import org.lrml.backend.LossSpec;
+import org.lrml.backend.DType;
 
 /**
  * The pure-Java backend: the executable specification of every primitive, with fast float32 paths for
@@ -49,7 +49,7 @@ public final class CpuBackend implements Backend {
     public Storage allocate(DType dtype, long length) {
         int n = checkLength(length);
         CpuStorage s = dtype == DType.F32 ? new CpuStorage(this, new float[n]) : new CpuStorage(this, new double[n]);
-        MemoryScope.track(s);
+        Allocations.created(s);
         return s;
     }
 
@@ -64,14 +64,14 @@ public final class CpuBackend implements Backend {
     @Override
     public Storage upload(float[] data) {
         CpuStorage s = new CpuStorage(this, data.clone());
-        MemoryScope.track(s);
+        Allocations.created(s);
         return s;
     }
 
     @Override
     public Storage upload(double[] data) {
         CpuStorage s = new CpuStorage(this, data.clone());
-        MemoryScope.track(s);
+        Allocations.created(s);
         return s;
     }
 

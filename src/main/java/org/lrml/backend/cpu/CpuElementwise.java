@@ -2,7 +2,7 @@ package org.lrml.backend.cpu;
 
 import org.lrml.backend.BinaryOp;
 import org.lrml.backend.UnaryOp;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 
 /**
  * Elementwise primitives on the CPU. The scalar functions {@link #unaryOf} and {@link #binaryOf}, in

@@ -1,6 +1,6 @@
 package org.lrml.backend.cpu;
 
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 
 /** Strided copies (permute, slice, concat, expand) and row gather/scatter on the CPU. */
 final class CpuLayout {

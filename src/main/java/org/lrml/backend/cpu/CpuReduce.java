@@ -1,7 +1,7 @@
 package org.lrml.backend.cpu;
 
 import org.lrml.backend.ReduceOp;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 
 /**
  * Reductions over any set of axes. Axes are merged into alternating kept/reduced runs, the input is

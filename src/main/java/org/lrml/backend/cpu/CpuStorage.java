@@ -2,7 +2,7 @@ package org.lrml.backend.cpu;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 
 /** A Java array: float[] for F32, double[] for F64. Close drops the reference (use after close fails loudly). */
 public final class CpuStorage extends Storage {

@@ -1,7 +1,7 @@
 package org.lrml.backend.cpu;
 
 import org.lrml.backend.TupleTable;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossSpec;
 
 /**
  * The fused tuple losses (spec sections 3 to 5): loss and dL/dX in one pass, the executable specification of

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import org.lrml.backend.Allocations;
 import org.lrml.backend.Backend;
 import org.lrml.backend.BackendUnavailableException;
 import org.lrml.backend.BinaryOp;
@@ -30,9 +31,8 @@ import org.lrml.backend.cuda.kernels.ReduceKernels;
 import org.lrml.backend.cuda.kernels.SoftmaxKernels;
 import org.lrml.backend.cuda.vendor.CudnnConvolution;
 import org.lrml.backend.cuda.vendor.VendorProviders;
-import org.lrml.loss.LossSpec;
-import org.lrml.tensor.DType;
-import org.lrml.tensor.MemoryScope;
+import org.lrml.backend.LossSpec;
+import org.lrml.backend.DType;
 
 /**
  * The CUDA backend: float32 tensors in device memory, every primitive a launch of the project's own PTX kernels
@@ -262,7 +262,7 @@ public final class CudaBackend implements Backend {
         }
         CudaAllocator.Block b = ctx.allocator.acquire(4 * length, "a float32 tensor of " + length + " elements");
         CudaStorage s = new CudaStorage(this, ctx.allocator, b, length);
-        MemoryScope.track(s);
+        Allocations.created(s);
         return s;
     }
 

@@ -5,7 +5,7 @@ import org.lrml.backend.RankSpec;
 import org.lrml.backend.cuda.kernels.SimilarityKernels;
 import org.lrml.backend.cuda.kernels.TopKKernels;
 import org.lrml.backend.cuda.kernels.TupleLossKernels;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossSpec;
 
 /**
  * The LRML core on the GPU: ranking (top-k / bottom-k, from a score block or fused with the similarity product)

@@ -4,7 +4,7 @@ import java.lang.ref.Cleaner;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 
 /**
  * float32 device memory owned by the CUDA backend: a block of the caching allocator, its address and length.

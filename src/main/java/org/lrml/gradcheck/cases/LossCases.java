@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.lrml.gradcheck.GradcheckCase;
 import org.lrml.gradcheck.Problem;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossSpec;
 import org.lrml.mining.Similarity;
 
 /**

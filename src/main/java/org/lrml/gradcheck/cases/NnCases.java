@@ -19,7 +19,7 @@ import org.lrml.ops.LogSoftmax;
 import org.lrml.ops.Mac;
 import org.lrml.ops.Softmax;
 import org.lrml.ops.Spoc;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 
 /** Softmax family, dropout, L2 normalisation and the global poolings (MAC, SPoC, GeM). */

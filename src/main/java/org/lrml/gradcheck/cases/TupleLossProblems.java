@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 import org.lrml.backend.Backends;
 import org.lrml.gradcheck.Problem;
-import org.lrml.loss.LossKind;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossKind;
+import org.lrml.backend.LossSpec;
 import org.lrml.loss.TupleLoss;
 import org.lrml.loss.Tuples;
 import org.lrml.tensor.Tensor;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.tensor.Tensor;
 import org.lrml.testutil.TestData;
 

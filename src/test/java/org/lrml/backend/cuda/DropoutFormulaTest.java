@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.lrml.backend.Storage;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.util.Rng;
 
 /**

@@ -6,7 +6,7 @@ import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 
 /**
  * Launcher of kernels/layout.cu: strided copies, row gather and deterministic row scatter-add. Default versions:

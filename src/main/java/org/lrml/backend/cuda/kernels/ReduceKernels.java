@@ -5,7 +5,7 @@ import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
-import org.lrml.tensor.Shape;
+import org.lrml.backend.Shape;
 
 /**
  * Launcher of kernels/reduce.cu. Default versions: reduce_block_f32_v1 (one block per output) when the reduced

@@ -5,7 +5,7 @@ import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
-import org.lrml.loss.LossSpec;
+import org.lrml.backend.LossSpec;
 
 /**
  * Launcher of kernels/tupleloss.cu: Backend#tupleLoss, the fused LRML / contrastive / triplet loss and dL/dX.

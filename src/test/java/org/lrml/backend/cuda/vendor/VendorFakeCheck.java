@@ -12,7 +12,7 @@ import org.lrml.backend.Storage;
 import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.ConvProvider;
 import org.lrml.backend.cuda.GemmProvider;
-import org.lrml.tensor.DType;
+import org.lrml.backend.DType;
 import org.lrml.util.Rng;
 import org.lrml.util.Tolerance;
 

@@ -1,4 +1,4 @@
-package org.lrml.loss;
+package org.lrml.backend;
 
 /** The tuple losses the engine computes with one signature (spec sections 3 and 5). */
 public enum LossKind {

@@ -1,4 +1,4 @@
-package org.lrml.cli;
+package org.lrml.util;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.lrml.tensor;
+package org.lrml.backend;
 
 /**
  * Element types a {@link Tensor} can hold. Training runs in {@link #F32}; {@link #F64} exists so that

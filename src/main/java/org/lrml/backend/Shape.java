@@ -1,4 +1,4 @@
-package org.lrml.tensor;
+package org.lrml.backend;
 
 import java.util.Arrays;
 

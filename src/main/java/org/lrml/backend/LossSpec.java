@@ -1,4 +1,4 @@
-package org.lrml.loss;
+package org.lrml.backend;
 
 /**
  * A tuple loss and all its parameters (spec sections 3 and 5). Tuples are (q, p, n_1..n_K).
