@@ -66,16 +66,16 @@ public class ConvBench {
 
     @Benchmark
     public void forward() {
-        cpu.conv2dForward(g, x.storage(), w.storage(), y.storage());
+        cpu.conv().forward(g, x.storage(), w.storage(), y.storage());
     }
 
     @Benchmark
     public void backwardData() {
-        cpu.conv2dBackwardData(g, dy.storage(), w.storage(), dx.storage());
+        cpu.conv().backwardData(g, dy.storage(), w.storage(), dx.storage());
     }
 
     @Benchmark
     public void backwardFilter() {
-        cpu.conv2dBackwardFilter(g, x.storage(), dy.storage(), dw.storage());
+        cpu.conv().backwardFilter(g, x.storage(), dy.storage(), dw.storage());
     }
 }

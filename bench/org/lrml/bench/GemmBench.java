@@ -54,6 +54,6 @@ public class GemmBench {
 
     @Benchmark
     public void sgemm() {
-        cpu.gemm(spec, a.storage(), b.storage(), c.storage());
+        cpu.gemm().gemm(spec, a.storage(), b.storage(), c.storage());
     }
 }

@@ -125,23 +125,23 @@ public class NnOpsBench {
     }
 
     private Storage softmaxInto(boolean log) {
-        cpu.softmax(logits, 1024, 1000, log, probs);
+        cpu.softmax().softmax(logits, 1024, 1000, log, probs);
         return probs;
     }
 
     private Storage maskInto() {
-        cpu.dropoutMask(7, 0.3, mask);
+        cpu.dropout().mask(7, 0.3, mask);
         return mask;
     }
 
     // Tiny learning rates keep the parameters (and so the work) the same from call to call.
     private List<Storage> adamOnce() {
-        cpu.adamStep(params, grads, m, v, lr, wd, 0.9, 0.999, 1e-8, false, 10);
+        cpu.optim().adam(params, grads, m, v, lr, wd, 0.9, 0.999, 1e-8, false, 10);
         return params;
     }
 
     private List<Storage> sgdOnce() {
-        cpu.sgdStep(params, grads, m, lr, wd, 0.9, 0.0, true, false);
+        cpu.optim().sgd(params, grads, m, lr, wd, 0.9, 0.0, true, false);
         return params;
     }
 }

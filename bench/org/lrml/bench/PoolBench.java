@@ -65,21 +65,21 @@ public class PoolBench {
 
     @Benchmark
     public void maxForward() {
-        cpu.maxPool2dForward(g, x.storage(), y.storage());
+        cpu.pool().maxForward(g, x.storage(), y.storage());
     }
 
     @Benchmark
     public void maxBackward() {
-        cpu.maxPool2dBackward(g, x.storage(), dy.storage(), dx.storage());
+        cpu.pool().maxBackward(g, x.storage(), dy.storage(), dx.storage());
     }
 
     @Benchmark
     public void avgForward() {
-        cpu.avgPool2dForward(g, x.storage(), y.storage());
+        cpu.pool().avgForward(g, x.storage(), y.storage());
     }
 
     @Benchmark
     public void avgBackward() {
-        cpu.avgPool2dBackward(g, dy.storage(), dx.storage());
+        cpu.pool().avgBackward(g, dy.storage(), dx.storage());
     }
 }

@@ -57,7 +57,7 @@ final class SgemmWorkload implements Workload {
     @Override
     public void run() {
         if (builtin == null) {
-            backend.gemm(spec, a.storage(), b.storage(), c.storage());
+            backend.gemm().gemm(spec, a.storage(), b.storage(), c.storage());
         } else {
             builtin.gemm(spec, CudaStorage.of(a.storage()).buf(), CudaStorage.of(b.storage()).buf(),
                     CudaStorage.of(c.storage()).buf());

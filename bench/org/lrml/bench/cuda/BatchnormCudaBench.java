@@ -47,11 +47,11 @@ public class BatchnormCudaBench {
 
     @Benchmark
     public void stats() {
-        cuda.batchNormStats(x, 64, 64, 784, mean, var); cuda.synchronize();
+        cuda.batchnorm().stats(x, 64, 64, 784, mean, var); cuda.synchronize();
     }
 
     @Benchmark
     public void backwardInput() {
-        cuda.batchNormBackwardInput(dy, x, mean, var, gamma, mean, var, 64, 64, 784, dx); cuda.synchronize();
+        cuda.batchnorm().backwardInput(dy, x, mean, var, gamma, mean, var, 64, 64, 784, dx); cuda.synchronize();
     }
 }

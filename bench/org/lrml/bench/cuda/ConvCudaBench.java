@@ -56,16 +56,16 @@ public class ConvCudaBench {
 
     @Benchmark
     public void forward() {
-        cuda.conv2dForward(g, x, w, y); cuda.synchronize();
+        cuda.conv().forward(g, x, w, y); cuda.synchronize();
     }
 
     @Benchmark
     public void backwardData() {
-        cuda.conv2dBackwardData(g, y, w, dx); cuda.synchronize();
+        cuda.conv().backwardData(g, y, w, dx); cuda.synchronize();
     }
 
     @Benchmark
     public void backwardFilter() {
-        cuda.conv2dBackwardFilter(g, x, y, dw); cuda.synchronize();
+        cuda.conv().backwardFilter(g, x, y, dw); cuda.synchronize();
     }
 }

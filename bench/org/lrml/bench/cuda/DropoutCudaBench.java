@@ -38,6 +38,6 @@ public class DropoutCudaBench {
 
     @Benchmark
     public void mask() {
-        cuda.dropoutMask(seed++, 0.5, mask); cuda.synchronize();
+        cuda.dropout().mask(seed++, 0.5, mask); cuda.synchronize();
     }
 }

@@ -48,11 +48,11 @@ public class ElementwiseCudaBench {
 
     @Benchmark
     public void add() {
-        cuda.binary(BinaryOp.ADD, a, shape, b, shape, out, shape); cuda.synchronize();
+        cuda.elementwise().binary(BinaryOp.ADD, a, shape, b, shape, out, shape); cuda.synchronize();
     }
 
     @Benchmark
     public void exp() {
-        cuda.unary(UnaryOp.EXP, a, out, 0, 0); cuda.synchronize();
+        cuda.elementwise().unary(UnaryOp.EXP, a, out, 0, 0); cuda.synchronize();
     }
 }

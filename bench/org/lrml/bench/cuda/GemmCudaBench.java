@@ -54,6 +54,6 @@ public class GemmCudaBench {
 
     @Benchmark
     public void sgemm() {
-        cuda.gemm(spec, a, b, c); cuda.synchronize();
+        cuda.gemm().gemm(spec, a, b, c); cuda.synchronize();
     }
 }

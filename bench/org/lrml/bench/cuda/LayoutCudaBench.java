@@ -49,16 +49,16 @@ public class LayoutCudaBench {
 
     @Benchmark
     public void transpose() {
-        cuda.copyStrided(x, 0, new int[]{1, cols}, y, 0, new int[]{rows, 1}, new int[]{cols, rows}); cuda.synchronize();
+        cuda.layout().copyStrided(x, 0, new int[]{1, cols}, y, 0, new int[]{rows, 1}, new int[]{cols, rows}); cuda.synchronize();
     }
 
     @Benchmark
     public void gatherRows() {
-        cuda.gatherRows(x, cols, picks, y); cuda.synchronize();
+        cuda.layout().gatherRows(x, cols, picks, y); cuda.synchronize();
     }
 
     @Benchmark
     public void scatterAddRows() {
-        cuda.scatterAddRows(x, cols, picks, y); cuda.synchronize();
+        cuda.layout().scatterAddRows(x, cols, picks, y); cuda.synchronize();
     }
 }

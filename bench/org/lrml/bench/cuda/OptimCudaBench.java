@@ -68,11 +68,11 @@ public class OptimCudaBench {
 
     @Benchmark
     public void adam() {
-        cuda.adamStep(p, g, m, v, lr, wd, 0.9, 0.999, 1e-8, true, ++t); cuda.synchronize();
+        cuda.optim().adam(p, g, m, v, lr, wd, 0.9, 0.999, 1e-8, true, ++t); cuda.synchronize();
     }
 
     @Benchmark
     public void sgd() {
-        cuda.sgdStep(p, g, m, lr, wd, 0.9, 0.0, true, false); cuda.synchronize();
+        cuda.optim().sgd(p, g, m, lr, wd, 0.9, 0.0, true, false); cuda.synchronize();
     }
 }

@@ -50,21 +50,21 @@ public class PoolCudaBench {
 
     @Benchmark
     public void maxForward() {
-        cuda.maxPool2dForward(g, x, y); cuda.synchronize();
+        cuda.pool().maxForward(g, x, y); cuda.synchronize();
     }
 
     @Benchmark
     public void maxBackward() {
-        cuda.maxPool2dBackward(g, x, y, dx); cuda.synchronize();
+        cuda.pool().maxBackward(g, x, y, dx); cuda.synchronize();
     }
 
     @Benchmark
     public void avgForward() {
-        cuda.avgPool2dForward(g, x, y); cuda.synchronize();
+        cuda.pool().avgForward(g, x, y); cuda.synchronize();
     }
 
     @Benchmark
     public void avgBackward() {
-        cuda.avgPool2dBackward(g, y, dx); cuda.synchronize();
+        cuda.pool().avgBackward(g, y, dx); cuda.synchronize();
     }
 }

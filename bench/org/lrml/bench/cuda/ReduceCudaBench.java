@@ -49,11 +49,11 @@ public class ReduceCudaBench {
 
     @Benchmark
     public void sumLastAxis() {
-        cuda.reduce(ReduceOp.SUM, x, shape, new boolean[]{false, true}, byRow); cuda.synchronize();
+        cuda.reduce().reduce(ReduceOp.SUM, x, shape, new boolean[]{false, true}, byRow); cuda.synchronize();
     }
 
     @Benchmark
     public void sumFirstAxis() {
-        cuda.reduce(ReduceOp.SUM, x, shape, new boolean[]{true, false}, byCol); cuda.synchronize();
+        cuda.reduce().reduce(ReduceOp.SUM, x, shape, new boolean[]{true, false}, byCol); cuda.synchronize();
     }
 }

@@ -60,28 +60,28 @@ public class SimilarityCudaBench {
 
     @Benchmark
     public void similarity() {
-        cuda.similarity(q, g, ROWS, COLS, d, s); cuda.synchronize();
+        cuda.similarity().product(q, g, ROWS, COLS, d, s); cuda.synchronize();
     }
 
     @Benchmark
     public void sgemmNT() {
-        cuda.gemm(nt, q, g, s); cuda.synchronize();
+        cuda.gemm().gemm(nt, q, g, s); cuda.synchronize();
     }
 
     @Benchmark
     public RankResult fusedTop10() {
-        return cuda.similarityRank(RankSpec.of(ROWS, COLS, 10, true), q, g, d);
+        return cuda.similarity().rank(RankSpec.of(ROWS, COLS, 10, true), q, g, d);
     }
 
     /** The blocked path at the fused path's k: whether fusing pays, per D. */
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dlrml.cuda.similarityRank=blocked"})
     public RankResult blockedTop10() {
-        return cuda.similarityRank(RankSpec.of(ROWS, COLS, 10, true), q, g, d);
+        return cuda.similarity().rank(RankSpec.of(ROWS, COLS, 10, true), q, g, d);
     }
 
     @Benchmark
     public RankResult blockedTop100() {
-        return cuda.similarityRank(RankSpec.of(ROWS, COLS, 100, true), q, g, d);
+        return cuda.similarity().rank(RankSpec.of(ROWS, COLS, 100, true), q, g, d);
     }
 }

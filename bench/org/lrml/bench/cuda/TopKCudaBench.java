@@ -61,11 +61,11 @@ public class TopKCudaBench {
 
     @Benchmark
     public RankResult topK() {
-        return cuda.rank(spec, scores);
+        return cuda.ranking().rank(spec, scores);
     }
 
     @Benchmark
     public RankResult bottomK() {
-        return cuda.rank(bottom, scores);
+        return cuda.ranking().rank(bottom, scores);
     }
 }

@@ -83,7 +83,7 @@ public class TupleLossCudaBench {
 
     @Benchmark
     public double fused() {
-        return cuda.tupleLoss(spec, x, N, d, tuples.table(), M, K, dx);
+        return cuda.tupleLoss().lossAndGrad(spec, x, N, d, tuples.table(), M, K, dx);
     }
 
     @Benchmark

@@ -35,11 +35,11 @@ class BatchnormKernelsTest {
             float[] x = Compare.uniform(1, n * c * s, -1, 3);
             Storage cpuM = Compare.cpu().allocate(DType.F32, c);
             Storage cpuV = Compare.cpu().allocate(DType.F32, c);
-            Compare.cpu().batchNormStats(Compare.cpu().upload(x), n, c, s, cpuM, cpuV);
+            Compare.cpu().batchnorm().stats(Compare.cpu().upload(x), n, c, s, cpuM, cpuV);
             double[] expected = concat(Compare.values(Compare.cpu(), cpuM), Compare.values(Compare.cpu(), cpuV));
             Storage m = cuda.allocate(DType.F32, c);
             Storage v = cuda.allocate(DType.F32, c);
-            cuda.batchNormStats(cuda.upload(x), n, c, s, m, v);
+            cuda.batchnorm().stats(cuda.upload(x), n, c, s, m, v);
             Compare.close("batchNormStats " + Arrays.toString(d), null, expected,
                     concat(Compare.values(cuda, m), Compare.values(cuda, v)));
         }
@@ -55,11 +55,11 @@ class BatchnormKernelsTest {
             float[] scale = Compare.uniform(3, c, 0.5, 2);
             float[] shift = Compare.normal(4, c);
             Storage cpuY = Compare.cpu().allocate(DType.F32, x.length);
-            Compare.cpu().channelAffine(Compare.cpu().upload(x), n, c, s, Compare.cpu().upload(scale),
+            Compare.cpu().batchnorm().channelAffine(Compare.cpu().upload(x), n, c, s, Compare.cpu().upload(scale),
                     Compare.cpu().upload(shift), cpuY);
             double[] expected = Compare.values(Compare.cpu(), cpuY);
             Storage xs = cuda.upload(x);
-            cuda.channelAffine(xs, n, c, s, cuda.upload(scale), cuda.upload(shift), xs);
+            cuda.batchnorm().channelAffine(xs, n, c, s, cuda.upload(scale), cuda.upload(shift), xs);
             Compare.close("channelAffine in place " + Arrays.toString(d), null, expected, Compare.values(cuda, xs));
         }
     }
@@ -78,12 +78,12 @@ class BatchnormKernelsTest {
             Backend cpu = Compare.cpu();
             Storage cpuA = cpu.allocate(DType.F32, c);
             Storage cpuE = cpu.allocate(DType.F32, c);
-            cpu.batchNormBackwardReduce(cpu.upload(dy), cpu.upload(x), cpu.upload(mean), cpu.upload(invStd), n, c, s,
+            cpu.batchnorm().backwardReduce(cpu.upload(dy), cpu.upload(x), cpu.upload(mean), cpu.upload(invStd), n, c, s,
                     cpuA, cpuE);
             double[] sums = concat(Compare.values(cpu, cpuA), Compare.values(cpu, cpuE));
             Storage a = cuda.allocate(DType.F32, c);
             Storage e = cuda.allocate(DType.F32, c);
-            cuda.batchNormBackwardReduce(cuda.upload(dy), cuda.upload(x), cuda.upload(mean), cuda.upload(invStd), n, c, s,
+            cuda.batchnorm().backwardReduce(cuda.upload(dy), cuda.upload(x), cuda.upload(mean), cuda.upload(invStd), n, c, s,
                     a, e);
             Compare.close("batchNormBackwardReduce " + Arrays.toString(d), null, sums,
                     concat(Compare.values(cuda, a), Compare.values(cuda, e)));
@@ -91,11 +91,11 @@ class BatchnormKernelsTest {
             float[] sumDy = Compare.normal(10, c);
             float[] sumDyXhat = Compare.normal(11, c);
             Storage cpuOut = cpu.allocate(DType.F32, x.length);
-            cpu.batchNormBackwardInput(cpu.upload(dy), cpu.upload(x), cpu.upload(mean), cpu.upload(invStd),
+            cpu.batchnorm().backwardInput(cpu.upload(dy), cpu.upload(x), cpu.upload(mean), cpu.upload(invStd),
                     cpu.upload(gamma), cpu.upload(sumDy), cpu.upload(sumDyXhat), n, c, s, cpuOut);
             double[] dx = Compare.values(cpu, cpuOut);
             Storage out = cuda.allocate(DType.F32, x.length);
-            cuda.batchNormBackwardInput(cuda.upload(dy), cuda.upload(x), cuda.upload(mean), cuda.upload(invStd),
+            cuda.batchnorm().backwardInput(cuda.upload(dy), cuda.upload(x), cuda.upload(mean), cuda.upload(invStd),
                     cuda.upload(gamma), cuda.upload(sumDy), cuda.upload(sumDyXhat), n, c, s, out);
             Compare.close("batchNormBackwardInput " + Arrays.toString(d), null, dx, Compare.values(cuda, out));
         }

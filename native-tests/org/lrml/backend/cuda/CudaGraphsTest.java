@@ -35,10 +35,10 @@ class CudaGraphsTest {
         Runnable step = () -> {
             try (MemoryScope scope = MemoryScope.open()) {
                 Storage e = cuda.allocate(DType.F32, n);
-                cuda.unary(UnaryOp.EXP, x, e, 0, 0);
+                cuda.elementwise().unary(UnaryOp.EXP, x, e, 0, 0);
                 Storage prod = cuda.allocate(DType.F32, n);
-                cuda.binary(BinaryOp.MUL, e, new int[]{n}, x, new int[]{n}, prod, new int[]{n});
-                cuda.axpy(1.0, prod, acc);
+                cuda.elementwise().binary(BinaryOp.MUL, e, new int[]{n}, x, new int[]{n}, prod, new int[]{n});
+                cuda.elementwise().axpy(1.0, prod, acc);
             }
         };
         step.run();  // warm-up: fills the allocator's cache

@@ -30,7 +30,7 @@ class DropoutKernelsTest {
             for (double p : new double[]{0.1, 0.5, 0.9}) {
                 float[] expected = maskFromRng(seed, p, n);
                 Storage m = cuda.allocate(DType.F32, n);
-                cuda.dropoutMask(seed, p, m);
+                cuda.dropout().mask(seed, p, m);
                 Compare.identical("dropout mask seed " + seed + " p " + p, expected, Compare.floats(cuda, m));
             }
         }
@@ -40,10 +40,10 @@ class DropoutKernelsTest {
     void cpuBackendAgrees() {
         int n = 4099;
         Storage cpuM = Compare.cpu().allocate(DType.F32, n);
-        Compare.cpu().dropoutMask(123, 0.3, cpuM);
+        Compare.cpu().dropout().mask(123, 0.3, cpuM);
         float[] expected = Compare.floats(Compare.cpu(), cpuM);
         Storage m = cuda.allocate(DType.F32, n);
-        cuda.dropoutMask(123, 0.3, m);
+        cuda.dropout().mask(123, 0.3, m);
         Compare.identical("dropout mask vs CPU backend", expected, Compare.floats(cuda, m));
     }
 
@@ -51,7 +51,7 @@ class DropoutKernelsTest {
     void keepRateIsNearOneMinusP() {
         int n = 200_000;
         Storage m = cuda.allocate(DType.F32, n);
-        cuda.dropoutMask(9, 0.25, m);
+        cuda.dropout().mask(9, 0.25, m);
         int kept = 0;
         for (float v : Compare.floats(cuda, m)) {
             kept += v != 0 ? 1 : 0;

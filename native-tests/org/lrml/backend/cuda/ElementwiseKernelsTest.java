@@ -63,7 +63,7 @@ class ElementwiseKernelsTest {
     private static float[] run(Backend b, UnaryOp op, float[] x, double p0, double p1) {
         Storage xs = b.upload(x);
         Storage ys = b.allocate(DType.F32, x.length);
-        b.unary(op, xs, ys, p0, p1);
+        b.elementwise().unary(op, xs, ys, p0, p1);
         return Compare.floats(b, ys);
     }
 
@@ -71,7 +71,7 @@ class ElementwiseKernelsTest {
     void unaryInPlace() {
         float[] x = Compare.uniform(14, N, -2, 2);
         Storage s = cuda.upload(x);
-        cuda.unary(UnaryOp.AFFINE, s, s, 3, 1);
+        cuda.elementwise().unary(UnaryOp.AFFINE, s, s, 3, 1);
         float[] expected = new float[N];
         for (int i = 0; i < N; i++) {
             expected[i] = (float) (3.0 * x[i] + 1.0);
@@ -128,7 +128,7 @@ class ElementwiseKernelsTest {
 
     private static float[] runBinary(Backend be, BinaryOp op, float[] a, int[] as, float[] b, int[] bs, int[] os) {
         Storage out = be.allocate(DType.F32, org.lrml.backend.Shape.numel(os));
-        be.binary(op, be.upload(a), as, be.upload(b), bs, out, os);
+        be.elementwise().binary(op, be.upload(a), as, be.upload(b), bs, out, os);
         return Compare.floats(be, out);
     }
 
@@ -138,7 +138,7 @@ class ElementwiseKernelsTest {
         Storage b = cuda.upload(new float[4]);
         Storage out = cuda.allocate(DType.F32, 6);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> cuda.binary(BinaryOp.ADD, a, new int[]{2, 3}, b, new int[]{2, 2}, out, new int[]{2, 3}));
+                () -> cuda.elementwise().binary(BinaryOp.ADD, a, new int[]{2, 3}, b, new int[]{2, 2}, out, new int[]{2, 3}));
         assertTrue(e.getMessage().contains("does not broadcast"), e.getMessage());
     }
 
@@ -149,10 +149,10 @@ class ElementwiseKernelsTest {
         for (double alpha : new double[]{1.0, -0.37}) {
             Storage xc = Compare.cpu().upload(x);
             Storage yc = Compare.cpu().upload(y);
-            Compare.cpu().axpy(alpha, xc, yc);
+            Compare.cpu().elementwise().axpy(alpha, xc, yc);
             Storage xg = cuda.upload(x);
             Storage yg = cuda.upload(y);
-            cuda.axpy(alpha, xg, yg);
+            cuda.elementwise().axpy(alpha, xg, yg);
             Compare.identical("axpy alpha " + alpha, Compare.floats(Compare.cpu(), yc), Compare.floats(cuda, yg));
         }
     }

@@ -24,7 +24,7 @@ class LayoutKernelsTest {
 
     private static float[] copy(Backend b, float[] src, long srcOff, int[] ss, int dstLen, long dstOff, int[] ds, int[] shape) {
         Storage d = b.upload(Compare.uniform(77, dstLen, 5, 6));  // non-zero background that must survive
-        b.copyStrided(b.upload(src), srcOff, ss, d, dstOff, ds, shape);
+        b.layout().copyStrided(b.upload(src), srcOff, ss, d, dstOff, ds, shape);
         return Compare.floats(b, d);
     }
 
@@ -54,7 +54,7 @@ class LayoutKernelsTest {
         Storage s = cuda.upload(new float[100]);
         Storage d = cuda.allocate(DType.F32, 100);
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
-                () -> cuda.copyStrided(s, 0, new int[]{10, 1}, d, 0, new int[]{10, 1}, new int[]{11, 10}));
+                () -> cuda.layout().copyStrided(s, 0, new int[]{10, 1}, d, 0, new int[]{10, 1}, new int[]{11, 10}));
         assertTrue(e.getMessage().contains("outside"), e.getMessage());
     }
 
@@ -72,7 +72,7 @@ class LayoutKernelsTest {
 
     private static float[] gather(Backend b, float[] table, int rowLength, int[] rows) {
         Storage d = b.allocate(DType.F32, (long) rows.length * rowLength);
-        b.gatherRows(b.upload(table), rowLength, rows, d);
+        b.layout().gatherRows(b.upload(table), rowLength, rows, d);
         return Compare.floats(b, d);
     }
 
@@ -96,7 +96,7 @@ class LayoutKernelsTest {
 
     private static float[] scatter(Backend b, float[] src, int rowLength, int[] rows, float[] dst) {
         Storage d = b.upload(dst);
-        b.scatterAddRows(b.upload(src), rowLength, rows, d);
+        b.layout().scatterAddRows(b.upload(src), rowLength, rows, d);
         return Compare.floats(b, d);
     }
 
@@ -105,7 +105,7 @@ class LayoutKernelsTest {
         Storage t = cuda.upload(new float[30]);
         Storage d = cuda.allocate(DType.F32, 20);
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
-                () -> cuda.gatherRows(t, 10, new int[]{0, 3}, d));
+                () -> cuda.layout().gatherRows(t, 10, new int[]{0, 3}, d));
         assertTrue(e.getMessage().contains("index 3 at position 1"), e.getMessage());
     }
 }

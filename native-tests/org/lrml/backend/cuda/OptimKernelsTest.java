@@ -80,7 +80,7 @@ class OptimKernelsTest {
         List<Storage> v = momentum == 0 ? null : upload(b, tensors(3, false));
         for (int step = 0; step < 3; step++) {
             List<Storage> g = upload(b, tensors(10 + step, false));
-            b.sgdStep(p, g, v, lr(), wd(true), momentum, dampening, nesterov, step == 0);
+            b.optim().sgd(p, g, v, lr(), wd(true), momentum, dampening, nesterov, step == 0);
         }
         return flat(b, p);
     }
@@ -99,7 +99,7 @@ class OptimKernelsTest {
         List<Storage> v = upload(b, tensors(30, true));
         for (int step = 1; step <= 3; step++) {
             List<Storage> g = upload(b, tensors(10 + step, false));
-            b.adamStep(p, g, m, v, lr(), wd(true), 0.9, 0.999, 1e-8, decoupled, step);
+            b.optim().adam(p, g, m, v, lr(), wd(true), 0.9, 0.999, 1e-8, decoupled, step);
         }
         double[] a = flat(b, p);
         double[] mm = flat(b, m);

@@ -51,17 +51,17 @@ class PoolKernelsTest {
             float[] x = distinct(1, inputs(g));
             float[] dy = Compare.normal(2, outputs(g));
             Storage cpuY = Compare.cpu().allocate(DType.F32, outputs(g));
-            Compare.cpu().maxPool2dForward(g, Compare.cpu().upload(x), cpuY);
+            Compare.cpu().pool().maxForward(g, Compare.cpu().upload(x), cpuY);
             double[] fwd = Compare.values(Compare.cpu(), cpuY);
             Storage y = cuda.allocate(DType.F32, outputs(g));
-            cuda.maxPool2dForward(g, cuda.upload(x), y);
+            cuda.pool().maxForward(g, cuda.upload(x), y);
             Compare.close("maxPool2d forward " + g, g.yShape(), fwd, Compare.values(cuda, y));
 
             Storage cpuDx = Compare.cpu().allocate(DType.F32, inputs(g));
-            Compare.cpu().maxPool2dBackward(g, Compare.cpu().upload(x), Compare.cpu().upload(dy), cpuDx);
+            Compare.cpu().pool().maxBackward(g, Compare.cpu().upload(x), Compare.cpu().upload(dy), cpuDx);
             double[] bwd = Compare.values(Compare.cpu(), cpuDx);
             Storage dx = cuda.upload(Compare.uniform(3, inputs(g), 5, 6));  // must be overwritten
-            cuda.maxPool2dBackward(g, cuda.upload(x), cuda.upload(dy), dx);
+            cuda.pool().maxBackward(g, cuda.upload(x), cuda.upload(dy), dx);
             Compare.close("maxPool2d backward " + g, g.xShape(), bwd, Compare.values(cuda, dx));
         }
     }
@@ -72,17 +72,17 @@ class PoolKernelsTest {
             float[] x = Compare.normal(4, inputs(g));
             float[] dy = Compare.normal(5, outputs(g));
             Storage cpuY = Compare.cpu().allocate(DType.F32, outputs(g));
-            Compare.cpu().avgPool2dForward(g, Compare.cpu().upload(x), cpuY);
+            Compare.cpu().pool().avgForward(g, Compare.cpu().upload(x), cpuY);
             double[] fwd = Compare.values(Compare.cpu(), cpuY);
             Storage y = cuda.allocate(DType.F32, outputs(g));
-            cuda.avgPool2dForward(g, cuda.upload(x), y);
+            cuda.pool().avgForward(g, cuda.upload(x), y);
             Compare.close("avgPool2d forward " + g, g.yShape(), fwd, Compare.values(cuda, y));
 
             Storage cpuDx = Compare.cpu().allocate(DType.F32, inputs(g));
-            Compare.cpu().avgPool2dBackward(g, Compare.cpu().upload(dy), cpuDx);
+            Compare.cpu().pool().avgBackward(g, Compare.cpu().upload(dy), cpuDx);
             double[] bwd = Compare.values(Compare.cpu(), cpuDx);
             Storage dx = cuda.upload(Compare.uniform(6, inputs(g), 5, 6));
-            cuda.avgPool2dBackward(g, cuda.upload(dy), dx);
+            cuda.pool().avgBackward(g, cuda.upload(dy), dx);
             Compare.close("avgPool2d backward " + g, g.xShape(), bwd, Compare.values(cuda, dx));
         }
     }

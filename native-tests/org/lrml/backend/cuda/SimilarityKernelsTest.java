@@ -63,7 +63,7 @@ class SimilarityKernelsTest {
     /** S = Q G^T by the CUDA backend's SGEMM. */
     static Storage gemmS(Storage q, Storage g, int rows, int cols, int d) {
         Storage s = cuda.allocate(DType.F32, (long) rows * cols);
-        cuda.gemm(GemmSpec.of(false, true, rows, cols, d), q, g, s);
+        cuda.gemm().gemm(GemmSpec.of(false, true, rows, cols, d), q, g, s);
         return s;
     }
 
@@ -108,7 +108,7 @@ class SimilarityKernelsTest {
             }
             Compare.identical(what + " versus sgemm", viaGemm, got);
             Storage cpuS = Compare.cpu().allocate(DType.F32, (long) rows * cols);
-            Compare.cpu().gemm(GemmSpec.of(false, true, rows, cols, d), Compare.cpu().upload(q), Compare.cpu().upload(g),
+            Compare.cpu().gemm().gemm(GemmSpec.of(false, true, rows, cols, d), Compare.cpu().upload(q), Compare.cpu().upload(g),
                     cpuS);
             Compare.close(what + " versus the CPU", new int[]{rows, cols}, Compare.values(Compare.cpu(), cpuS),
                     Compare.widen(got));
@@ -120,7 +120,7 @@ class SimilarityKernelsTest {
                                                String what) {
         Storage qs = cuda.upload(q);
         Storage gs = cuda.upload(g);
-        RankResult expected = cuda.rank(spec, gemmS(qs, gs, spec.rows(), spec.cols(), d));
+        RankResult expected = cuda.ranking().rank(spec, gemmS(qs, gs, spec.rows(), spec.cols(), d));
         Buf qb = CudaStorage.of(qs).buf();
         Buf gb = CudaStorage.of(gs).buf();
         RankResult actual = fused ? kernels.similarityRankFused(spec, qb, gb, d)
@@ -209,9 +209,9 @@ class SimilarityKernelsTest {
         for (int k : new int[]{5, 32, 60}) {
             for (boolean largest : new boolean[]{true, false}) {
                 RankSpec spec = RankSpec.of(rows, cols, k, largest);
-                RankResult actual = cuda.similarityRank(spec, cuda.upload(q), cuda.upload(g), d);
+                RankResult actual = cuda.similarity().rank(spec, cuda.upload(q), cuda.upload(g), d);
                 // One more slot from the CPU: the value just outside the list decides whether the last slot is a tie.
-                RankResult cpu = Compare.cpu().similarityRank(RankSpec.of(rows, cols, k + 1, largest),
+                RankResult cpu = Compare.cpu().similarity().rank(RankSpec.of(rows, cols, k + 1, largest),
                         Compare.cpu().upload(q), Compare.cpu().upload(g), d);
                 double[] expectedValues = new double[rows * k];
                 double[] actualValues = new double[rows * k];
@@ -292,17 +292,17 @@ class SimilarityKernelsTest {
         Storage q = cuda.upload(normal(rng, rows * d));
         Storage g = cuda.upload(normal(rng, cols * d));
         RankSpec small = RankSpec.of(rows, cols, 7, true);
-        RankResult auto = cuda.similarityRank(small, q, g, d);
+        RankResult auto = cuda.similarity().rank(small, q, g, d);
         try {
             System.setProperty(SimilarityKernels.PATH_PROPERTY, "blocked");
-            TopKKernelsTest.assertIdentical(auto, cuda.similarityRank(small, q, g, d), "forced blocked");
+            TopKKernelsTest.assertIdentical(auto, cuda.similarity().rank(small, q, g, d), "forced blocked");
             System.setProperty(SimilarityKernels.PATH_PROPERTY, "fused");
             IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.similarityRank(RankSpec.of(rows, cols, 40, true), q, g, d));
+                    () -> cuda.similarity().rank(RankSpec.of(rows, cols, 40, true), q, g, d));
             assertTrue(tooMany.getMessage().contains("at most 32"), tooMany.getMessage());
             System.setProperty(SimilarityKernels.PATH_PROPERTY, "quick");
             IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.similarityRank(small, q, g, d));
+                    () -> cuda.similarity().rank(small, q, g, d));
             assertTrue(unknown.getMessage().contains("expected auto, fused (k <= 32) or blocked"), unknown.getMessage());
         } finally {
             System.clearProperty(SimilarityKernels.PATH_PROPERTY);
@@ -312,7 +312,7 @@ class SimilarityKernelsTest {
     @Test
     void mismatchedOperandsAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> cuda.similarityRank(RankSpec.of(3, 4, 2, true), cuda.upload(new float[6]), cuda.upload(new float[7]), 2));
+                () -> cuda.similarity().rank(RankSpec.of(3, 4, 2, true), cuda.upload(new float[6]), cuda.upload(new float[7]), 2));
         assertTrue(e.getMessage().contains("needs Q of 6 and G of 8"), e.getMessage());
     }
 }

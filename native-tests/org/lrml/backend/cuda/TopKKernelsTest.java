@@ -31,8 +31,8 @@ class TopKKernelsTest {
 
     /** Both backends' ranking of the same float32 scores must be identical. */
     static void assertSameOnBoth(RankSpec spec, float[] scores, String what) {
-        RankResult expected = Compare.cpu().rank(spec, Compare.cpu().upload(scores));
-        RankResult actual = cuda.rank(spec, cuda.upload(scores));
+        RankResult expected = Compare.cpu().ranking().rank(spec, Compare.cpu().upload(scores));
+        RankResult actual = cuda.ranking().rank(spec, cuda.upload(scores));
         assertIdentical(expected, actual, what + " " + spec);
     }
 
@@ -140,7 +140,7 @@ class TopKKernelsTest {
         int[] cl = labels(rng, cols, 40);
         RankSpec rare = new RankSpec(rows, cols, 20, true, rl, cl, LabelRule.SAME, true, 0, 0);
         assertSameOnBoth(rare, s, "k > eligible");
-        RankResult r = cuda.rank(rare, cuda.upload(s));
+        RankResult r = cuda.ranking().rank(rare, cuda.upload(s));
         boolean someEmpty = false;
         for (long i : r.indices()) {
             someEmpty |= i == -1;
@@ -178,13 +178,13 @@ class TopKKernelsTest {
     @Test
     void scoresOfTheWrongLengthAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> cuda.rank(RankSpec.of(3, 4, 2, true), cuda.upload(new float[11])));
+                () -> cuda.ranking().rank(RankSpec.of(3, 4, 2, true), cuda.upload(new float[11])));
         assertTrue(e.getMessage().contains("needs a score block of 12"), e.getMessage());
     }
 
     @Test
     void noColumnsGivesEmptySlots() {
-        RankResult r = cuda.rank(RankSpec.of(2, 0, 3, true), cuda.upload(new float[0]));
+        RankResult r = cuda.ranking().rank(RankSpec.of(2, 0, 3, true), cuda.upload(new float[0]));
         for (int i = 0; i < 6; i++) {
             assertEquals(-1, r.indices()[i]);
             assertTrue(Double.isNaN(r.values()[i]));

@@ -110,7 +110,7 @@ class TupleLossKernelsTest {
 
     private static Out run(Backend b, LossSpec spec, float[] x, int n, int d, Tuples t) {
         Storage dx = b.allocate(DType.F32, (long) n * d);
-        double loss = b.tupleLoss(spec, b.upload(x), n, d, t.table(), t.m(), t.k(), dx);
+        double loss = b.tupleLoss().lossAndGrad(spec, b.upload(x), n, d, t.table(), t.m(), t.k(), dx);
         return new Out(loss, Compare.floats(b, dx));
     }
 
@@ -187,7 +187,7 @@ class TupleLossKernelsTest {
         Tuples t = tuples(rng, n, 33, 5);
         for (LossSpec spec : settings()) {
             Storage xs = cuda.upload(x);
-            double without = cuda.tupleLoss(spec, xs, n, d, t.table(), t.m(), t.k(), null);
+            double without = cuda.tupleLoss().lossAndGrad(spec, xs, n, d, t.table(), t.m(), t.k(), null);
             double with = run(cuda, spec, x, n, d, t).loss;
             assertEquals(Double.doubleToRawLongBits(with), Double.doubleToRawLongBits(without), spec.toString());
         }
@@ -198,7 +198,7 @@ class TupleLossKernelsTest {
         Storage x = cuda.upload(new float[12]);
         int[] table = {0, 1, 2, 3, 1, 2, 0, 4};
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> cuda.tupleLoss(LossSpec.lrml(), x, 4, 3, table, 2, 2, null));
+                () -> cuda.tupleLoss().lossAndGrad(LossSpec.lrml(), x, 4, 3, table, 2, 2, null));
         assertTrue(e.getMessage().contains("tuple row 1, column 3 (n_2) holds 4, outside the 4 rows of X"), e.getMessage());
     }
 }

@@ -55,7 +55,7 @@ class VendorLibrariesTest {
             float[] b = Compare.normal(2, (int) c.lengthB());
             float[] cv = Compare.normal(3, (int) c.lengthC());
             Storage cpuC = Compare.cpu().upload(cv);
-            Compare.cpu().gemm(s, Compare.cpu().upload(a), Compare.cpu().upload(b), cpuC);
+            Compare.cpu().gemm().gemm(s, Compare.cpu().upload(a), Compare.cpu().upload(b), cpuC);
             double[] expected = Compare.values(Compare.cpu(), cpuC);
             float[] viaCublas = run(cublas, s, a, b, cv);
             String what = "cuBLAS gemm " + c.name() + " " + s;
@@ -73,7 +73,7 @@ class VendorLibrariesTest {
         float[] a = Compare.normal(4, 67 * 131);
         float[] b = Compare.normal(5, 45 * 131);
         Storage c = cuda.allocate(DType.F32, 67 * 45);
-        cuda.gemm(s, cuda.upload(a), cuda.upload(b), c);
+        cuda.gemm().gemm(s, cuda.upload(a), cuda.upload(b), c);
         Compare.identical("Backend.gemm is the " + active + " provider's", run(p, s, a, b, new float[67 * 45]),
                 Compare.floats(cuda, c));
     }
@@ -104,16 +104,16 @@ class VendorLibrariesTest {
             float[] dy = Compare.normal(13, ny);
 
             Storage y = cpu.allocate(DType.F32, ny);
-            cpu.conv2dForward(g, cpu.upload(x), cpu.upload(w), y);
+            cpu.conv().forward(g, cpu.upload(x), cpu.upload(w), y);
             check("forward", g, g.yShape(), Compare.values(cpu, y), cudnn, builtin, ConvProvider::forward, x, w, ny);
 
             Storage dx = cpu.allocate(DType.F32, nx);
-            cpu.conv2dBackwardData(g, cpu.upload(dy), cpu.upload(w), dx);
+            cpu.conv().backwardData(g, cpu.upload(dy), cpu.upload(w), dx);
             check("backward data", g, g.xShape(), Compare.values(cpu, dx), cudnn, builtin, ConvProvider::backwardData,
                     dy, w, nx);
 
             Storage dw = cpu.allocate(DType.F32, nw);
-            cpu.conv2dBackwardFilter(g, cpu.upload(x), cpu.upload(dy), dw);
+            cpu.conv().backwardFilter(g, cpu.upload(x), cpu.upload(dy), dw);
             check("backward filter", g, g.wShape(), Compare.values(cpu, dw), cudnn, builtin,
                     ConvProvider::backwardFilter, x, dy, nw);
         }

@@ -103,7 +103,7 @@ public final class Autograd {
                 leaf.setGrad(g.copy());
             }
         } else {
-            grad.backend().axpy(1.0, g.storage(), grad.storage());
+            grad.backend().elementwise().axpy(1.0, g.storage(), grad.storage());
         }
     }
 

@@ -118,7 +118,7 @@ public final class Ranker implements AutoCloseable {
             // S[r, c0 + j] = sum_p Q[q0 + r, p] * DBT[p, c0 + j]
             GemmSpec spec = new GemmSpec(1, false, false, rows, mc, d, 1.0,
                     (long) q0 * d, d, 0, c0, m, 0, 0.0, c0, m, 0);
-            cpu.gemm(spec, q, dbT, ws.scoresStorage);
+            cpu.gemm().gemm(spec, q, dbT, ws.scoresStorage);
         }
         cpu.download(ws.scoresStorage, ws.scores);
         for (int r = 0; r < rows; r++) {

@@ -51,7 +51,7 @@ public final class TupleLoss {
         tuples.validate(n, "tupleLoss");
         Backend b = x.backend();
         Tensor dx = withGrad ? Tensor.empty(b, x.dtype(), n, d) : null;
-        double loss = b.tupleLoss(spec, x.storage(), n, d, tuples.tableView(), tuples.m(), tuples.k(),
+        double loss = b.tupleLoss().lossAndGrad(spec, x.storage(), n, d, tuples.tableView(), tuples.m(), tuples.k(),
                 dx == null ? null : dx.storage());
         return new Result(loss, dx);
     }

@@ -85,7 +85,7 @@ public final class Ranking {
             throw new IllegalArgumentException("ranking: scores must be a matrix (rows x cols), got shape "
                     + Shape.str(scores.shape()));
         }
-        return b.rank(spec(scores.size(0), scores.size(1)), scores.storage());
+        return b.ranking().rank(spec(scores.size(0), scores.size(1)), scores.storage());
     }
 
     /**
@@ -98,6 +98,6 @@ public final class Ranking {
             throw new IllegalArgumentException("ranking: Q (n x D) and G (m x D) must be matrices with the same D, got "
                     + Shape.str(q.shape()) + " and " + Shape.str(g.shape()));
         }
-        return b.similarityRank(spec(q.size(0), g.size(0)), q.storage(), g.storage(), q.size(1));
+        return b.similarity().rank(spec(q.size(0), g.size(0)), q.storage(), g.storage(), q.size(1));
     }
 }

@@ -62,7 +62,7 @@ public final class BatchNorm2d extends Module {
         Mode mode = mode();
         if (mode == Mode.TRAINING) {
             Tensor count = buffer("num_batches_tracked");
-            count.backend().unary(UnaryOp.AFFINE, count.storage(), count.storage(), 1, 1);
+            count.backend().elementwise().unary(UnaryOp.AFFINE, count.storage(), count.storage(), 1, 1);
         }
         return org.lrml.ops.BatchNorm2d.apply(x, affine ? param("weight") : null, affine ? param("bias") : null,
                 buffer("running_mean"), buffer("running_var"), mode, momentum, eps);

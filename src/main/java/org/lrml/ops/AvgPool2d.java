@@ -28,10 +28,10 @@ public final class AvgPool2d {
         Backend be = Kernels.sameBackend("avgPool2d", x);
         PoolGeometry g = geometry("avgPool2d", x.shape(), kernel, stride, padding, countIncludePad);
         Tensor y = Tensor.empty(be, x.dtype(), g.yShape());
-        be.avgPool2dForward(g, x.storage(), y.storage());
+        be.pool().avgForward(g, x.storage(), y.storage());
         return Autograd.record("avgPool2d", y, (dy, needs) -> {
             Tensor dx = Tensor.empty(be, x.dtype(), g.xShape());
-            be.avgPool2dBackward(g, dy.storage(), dx.storage());
+            be.pool().avgBackward(g, dy.storage(), dx.storage());
             return new Tensor[]{dx};
         }, x);
     }

@@ -69,12 +69,12 @@ public final class BatchNorm2d {
             }
             mean = Tensor.empty(be, x.dtype(), c);
             var = Tensor.empty(be, x.dtype(), c);
-            be.batchNormStats(x.storage(), n, c, s, mean.storage(), var.storage());
+            be.batchnorm().stats(x.storage(), n, c, s, mean.storage(), var.storage());
             if (runningMean != null) {
-                be.unary(UnaryOp.AFFINE, runningMean.storage(), runningMean.storage(), 1 - momentum, 0);
-                be.axpy(momentum, mean.storage(), runningMean.storage());
-                be.unary(UnaryOp.AFFINE, runningVar.storage(), runningVar.storage(), 1 - momentum, 0);
-                be.axpy(momentum * m / (m - 1), var.storage(), runningVar.storage());
+                be.elementwise().unary(UnaryOp.AFFINE, runningMean.storage(), runningMean.storage(), 1 - momentum, 0);
+                be.elementwise().axpy(momentum, mean.storage(), runningMean.storage());
+                be.elementwise().unary(UnaryOp.AFFINE, runningVar.storage(), runningVar.storage(), 1 - momentum, 0);
+                be.elementwise().axpy(momentum * m / (m - 1), var.storage(), runningVar.storage());
             }
         } else {
             if (runningMean == null) {
@@ -85,18 +85,18 @@ public final class BatchNorm2d {
             var = runningVar.detach();
         }
         Tensor invStd = Kernels.unary("batchNorm2d", UnaryOp.AFFINE, var, 1, eps);
-        be.unary(UnaryOp.SQRT, invStd.storage(), invStd.storage(), 0, 0);
-        be.unary(UnaryOp.RECIPROCAL, invStd.storage(), invStd.storage(), 0, 0);
+        be.elementwise().unary(UnaryOp.SQRT, invStd.storage(), invStd.storage(), 0, 0);
+        be.elementwise().unary(UnaryOp.RECIPROCAL, invStd.storage(), invStd.storage(), 0, 0);
         Tensor g = gamma == null ? Tensor.ones(be, x.dtype(), c) : gamma.detach();
         // y = x scale + shift with scale = gamma invStd, shift = beta - mu scale.
         Tensor scale = Kernels.binary("batchNorm2d", org.lrml.backend.BinaryOp.MUL, g, invStd);
         Tensor shift = Kernels.binary("batchNorm2d", org.lrml.backend.BinaryOp.MUL, mean, scale);
-        be.unary(UnaryOp.NEG, shift.storage(), shift.storage(), 0, 0);
+        be.elementwise().unary(UnaryOp.NEG, shift.storage(), shift.storage(), 0, 0);
         if (beta != null) {
-            be.axpy(1.0, beta.storage(), shift.storage());
+            be.elementwise().axpy(1.0, beta.storage(), shift.storage());
         }
         Tensor y = Tensor.empty(be, x.dtype(), xs);
-        be.channelAffine(x.storage(), n, c, s, scale.storage(), shift.storage(), y.storage());
+        be.batchnorm().channelAffine(x.storage(), n, c, s, scale.storage(), shift.storage(), y.storage());
         boolean training = mode == Mode.TRAINING;
         return Autograd.record("batchNorm2d", y, (dy, needs) -> {
             Tensor sumDy = null;
@@ -104,18 +104,18 @@ public final class BatchNorm2d {
             if (training || needs[1] || needs[2]) {
                 sumDy = Tensor.empty(be, x.dtype(), c);
                 sumDyXhat = Tensor.empty(be, x.dtype(), c);
-                be.batchNormBackwardReduce(dy.storage(), x.storage(), mean.storage(), invStd.storage(), n, c, s,
+                be.batchnorm().backwardReduce(dy.storage(), x.storage(), mean.storage(), invStd.storage(), n, c, s,
                         sumDy.storage(), sumDyXhat.storage());
             }
             Tensor dx = null;
             if (needs[0]) {
                 dx = Tensor.empty(be, x.dtype(), xs);
                 if (training) {
-                    be.batchNormBackwardInput(dy.storage(), x.storage(), mean.storage(), invStd.storage(),
+                    be.batchnorm().backwardInput(dy.storage(), x.storage(), mean.storage(), invStd.storage(),
                             g.storage(), sumDy.storage(), sumDyXhat.storage(), n, c, s, dx.storage());
                 } else {
                     Tensor zeros = Tensor.zeros(be, x.dtype(), c);
-                    be.channelAffine(dy.storage(), n, c, s, scale.storage(), zeros.storage(), dx.storage());
+                    be.batchnorm().channelAffine(dy.storage(), n, c, s, scale.storage(), zeros.storage(), dx.storage());
                 }
             }
             return new Tensor[]{dx, needs[1] ? sumDyXhat : null, needs[2] ? sumDy : null};

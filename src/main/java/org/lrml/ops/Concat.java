@@ -45,7 +45,7 @@ public final class Concat {
         int[] yStrides = Shape.strides(ys);
         for (int i = 0; i < in.length; i++) {
             int[] s = in[i].shape();
-            b.copyStrided(in[i].storage(), 0, Shape.strides(s), y.storage(), (long) starts[i] * yStrides[ax],
+            b.layout().copyStrided(in[i].storage(), 0, Shape.strides(s), y.storage(), (long) starts[i] * yStrides[ax],
                     yStrides, s);
         }
         return Autograd.record("concat", y, (dy, needs) -> {

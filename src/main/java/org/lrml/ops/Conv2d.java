@@ -36,12 +36,12 @@ public final class Conv2d {
         ConvGeometry g = geometry(x.shape(), w.shape(), bias == null ? null : bias.shape(), stride, padding, dilation,
                 groups);
         Tensor y = Tensor.empty(be, x.dtype(), g.yShape());
-        be.conv2dForward(g, x.storage(), w.storage(), y.storage());
+        be.conv().forward(g, x.storage(), w.storage(), y.storage());
         int o = g.cOut();
         int s = g.outH() * g.outW();
         if (bias != null) {
             Tensor ones = Tensor.ones(be, x.dtype(), o);
-            be.channelAffine(y.storage(), g.n(), o, s, ones.storage(), bias.storage(), y.storage());
+            be.batchnorm().channelAffine(y.storage(), g.n(), o, s, ones.storage(), bias.storage(), y.storage());
         }
         return Autograd.record("conv2d", y, (dy, needs) -> {
             Tensor dx = null;
@@ -49,11 +49,11 @@ public final class Conv2d {
             Tensor db = null;
             if (needs[0]) {
                 dx = Tensor.empty(be, x.dtype(), g.xShape());
-                be.conv2dBackwardData(g, dy.storage(), w.storage(), dx.storage());
+                be.conv().backwardData(g, dy.storage(), w.storage(), dx.storage());
             }
             if (needs[1]) {
                 dw = Tensor.empty(be, x.dtype(), g.wShape());
-                be.conv2dBackwardFilter(g, x.storage(), dy.storage(), dw.storage());
+                be.conv().backwardFilter(g, x.storage(), dy.storage(), dw.storage());
             }
             if (needs[2]) {
                 Tensor sums = Kernels.reduceKeep("conv2d bias gradient", ReduceOp.SUM, dy,

@@ -41,13 +41,13 @@ public final class CrossEntropy {
         }
         Tensor logp = Softmax.raw("crossEntropy", logits, true);
         Tensor chosen = Tensor.empty(b, logits.dtype(), n);
-        b.gatherRows(logp.storage(), 1, picked, chosen.storage());
+        b.layout().gatherRows(logp.storage(), 1, picked, chosen.storage());
         Tensor total = Kernels.reduceKeep("crossEntropy", ReduceOp.SUM, chosen, new boolean[]{true});
         Tensor loss = Tensor.wrap(Kernels.unary("crossEntropy", UnaryOp.AFFINE, total, -1.0 / n, 0.0).storage());
         return Autograd.record("crossEntropy", loss, (dy, needs) -> {
             Tensor dx = Kernels.unary("crossEntropy", UnaryOp.EXP, logp, 0, 0);
             Tensor minusOne = Tensor.full(b, logits.dtype(), -1.0, n);
-            b.scatterAddRows(minusOne.storage(), 1, picked, dx.storage());
+            b.layout().scatterAddRows(minusOne.storage(), 1, picked, dx.storage());
             return new Tensor[]{dx.mul(dy.mul(1.0 / n))};
         }, logits);
     }

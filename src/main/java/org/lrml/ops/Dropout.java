@@ -26,7 +26,7 @@ public final class Dropout {
             return x;
         }
         Tensor mask = Tensor.empty(b, x.dtype(), x.shape());
-        b.dropoutMask(seed, p, mask.storage());
+        b.dropout().mask(seed, p, mask.storage());
         Tensor y = Kernels.binary("dropout", BinaryOp.MUL, x, mask);
         return Autograd.record("dropout", y, (dy, needs) -> new Tensor[]{dy.mul(mask)}, x);
     }

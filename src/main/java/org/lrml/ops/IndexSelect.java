@@ -32,12 +32,12 @@ public final class IndexSelect {
         Tensor y = Tensor.empty(b, x.dtype(), ys);
         int[] idx = rows.clone();
         if (rowLength > 0) {
-            b.gatherRows(x.storage(), rowLength, idx, y.storage());
+            b.layout().gatherRows(x.storage(), rowLength, idx, y.storage());
         }
         return Autograd.record("indexSelect", y, (dy, needs) -> {
             Tensor dx = Tensor.zeros(b, x.dtype(), xs);
             if (rowLength > 0) {
-                b.scatterAddRows(dy.storage(), rowLength, idx, dx.storage());
+                b.layout().scatterAddRows(dy.storage(), rowLength, idx, dx.storage());
             }
             return new Tensor[]{dx};
         }, x);

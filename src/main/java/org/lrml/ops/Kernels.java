@@ -47,7 +47,7 @@ public final class Kernels {
     public static Tensor unary(String op, UnaryOp kind, Tensor x, double p0, double p1) {
         Backend b = sameBackend(op, x);
         Tensor y = Tensor.empty(b, x.dtype(), x.shape());
-        b.unary(kind, x.storage(), y.storage(), p0, p1);
+        b.elementwise().unary(kind, x.storage(), y.storage(), p0, p1);
         return y;
     }
 
@@ -55,7 +55,7 @@ public final class Kernels {
         Backend b = sameBackend(op, a, c);
         int[] out = Shape.broadcast(a.shape(), c.shape(), op);
         Tensor y = Tensor.empty(b, a.dtype(), out);
-        b.binary(kind, a.storage(), Shape.padLeft(a.shape(), out.length), c.storage(),
+        b.elementwise().binary(kind, a.storage(), Shape.padLeft(a.shape(), out.length), c.storage(),
                 Shape.padLeft(c.shape(), out.length), y.storage(), out);
         return y;
     }
@@ -106,7 +106,7 @@ public final class Kernels {
     public static Tensor reduceKeep(String op, ReduceOp kind, Tensor x, boolean[] mask) {
         Backend b = sameBackend(op, x);
         Tensor y = Tensor.empty(b, x.dtype(), keptShape(x.shape(), mask));
-        b.reduce(kind, x.storage(), x.shape(), mask, y.storage());
+        b.reduce().reduce(kind, x.storage(), x.shape(), mask, y.storage());
         return y;
     }
 
@@ -144,7 +144,7 @@ public final class Kernels {
         }
         Backend b = x.backend();
         Tensor y = Tensor.empty(b, x.dtype(), shape);
-        b.copyStrided(x.storage(), 0, src, y.storage(), 0, Shape.strides(shape), shape);
+        b.layout().copyStrided(x.storage(), 0, src, y.storage(), 0, Shape.strides(shape), shape);
         return y;
     }
 }

@@ -40,7 +40,7 @@ public final class Linear {
             y = MatMul.gemm(x, false, w, true, 1, rows, out, in, false, false, ys);
         } else {
             y = Kernels.expand(bias, ys);
-            be.gemm(GemmSpec.of(false, true, rows, out, in).withAlphaBeta(1.0, 1.0), x.storage(), w.storage(),
+            be.gemm().gemm(GemmSpec.of(false, true, rows, out, in).withAlphaBeta(1.0, 1.0), x.storage(), w.storage(),
                     y.storage());
         }
         int r = rows;

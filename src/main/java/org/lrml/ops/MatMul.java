@@ -88,7 +88,7 @@ public final class MatMul {
         Backend be = Kernels.sameBackend("gemm", a, b);
         Tensor y = Tensor.empty(be, a.dtype(), outShape);
         GemmSpec spec = GemmSpec.batched(batch, transA, transB, m, n, k, shareA, shareB);
-        be.gemm(spec, a.storage(), b.storage(), y.storage());
+        be.gemm().gemm(spec, a.storage(), b.storage(), y.storage());
         return y;
     }
 }

@@ -29,10 +29,10 @@ public final class MaxPool2d {
         Backend be = Kernels.sameBackend("maxPool2d", x);
         PoolGeometry g = AvgPool2d.geometry("maxPool2d", x.shape(), kernel, stride, padding, false);
         Tensor y = Tensor.empty(be, x.dtype(), g.yShape());
-        be.maxPool2dForward(g, x.storage(), y.storage());
+        be.pool().maxForward(g, x.storage(), y.storage());
         return Autograd.record("maxPool2d", y, (dy, needs) -> {
             Tensor dx = Tensor.empty(be, x.dtype(), g.xShape());
-            be.maxPool2dBackward(g, x.storage(), dy.storage(), dx.storage());
+            be.pool().maxBackward(g, x.storage(), dy.storage(), dx.storage());
             return new Tensor[]{dx};
         }, x);
     }

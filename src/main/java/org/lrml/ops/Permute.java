@@ -46,7 +46,7 @@ public final class Permute {
             src[i] = xStrides[p];
         }
         Tensor y = Tensor.empty(b, x.dtype(), ys);
-        b.copyStrided(x.storage(), 0, src, y.storage(), 0, Shape.strides(ys), ys);
+        b.layout().copyStrided(x.storage(), 0, src, y.storage(), 0, Shape.strides(ys), ys);
         return y;
     }
 }

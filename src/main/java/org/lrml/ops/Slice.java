@@ -31,10 +31,10 @@ public final class Slice {
         int[] xStrides = Shape.strides(xs);
         long offset = (long) s * xStrides[ax];
         Tensor y = Tensor.empty(b, x.dtype(), ys);
-        b.copyStrided(x.storage(), offset, xStrides, y.storage(), 0, Shape.strides(ys), ys);
+        b.layout().copyStrided(x.storage(), offset, xStrides, y.storage(), 0, Shape.strides(ys), ys);
         return Autograd.record("slice", y, (dy, needs) -> {
             Tensor dx = Tensor.zeros(b, x.dtype(), xs);
-            b.copyStrided(dy.storage(), 0, Shape.strides(ys), dx.storage(), offset, xStrides, ys);
+            b.layout().copyStrided(dy.storage(), 0, Shape.strides(ys), dx.storage(), offset, xStrides, ys);
             return new Tensor[]{dx};
         }, x);
     }

@@ -33,7 +33,7 @@ public final class Softmax {
         int cols = x.size(-1);
         int rows = Math.toIntExact(x.numel() / cols);
         Tensor y = Tensor.empty(b, x.dtype(), x.shape());
-        b.softmax(x.storage(), rows, cols, log, y.storage());
+        b.softmax().softmax(x.storage(), rows, cols, log, y.storage());
         return y;
     }
 }

@@ -101,7 +101,7 @@ public final class Adam extends Optimizer {
             wd[k] = a.group().weightDecay();
         }
         Backend b = act.get(0).param().backend();
-        b.adamStep(ps, gs, ms, vs, lr, wd, beta1, beta2, eps, decoupled, t);
+        b.optim().adam(ps, gs, ms, vs, lr, wd, beta1, beta2, eps, decoupled, t);
         for (Active a : act) {
             state(a.index()).setSteps(t);
         }

@@ -98,6 +98,6 @@ public final class Sgd extends Optimizer {
             wd[k] = a.group().weightDecay();
         }
         Backend b = act.get(0).param().backend();
-        b.sgdStep(ps, gs, vs, lr, wd, momentum, dampening, nesterov, firstStep);
+        b.optim().sgd(ps, gs, vs, lr, wd, momentum, dampening, nesterov, firstStep);
     }
 }

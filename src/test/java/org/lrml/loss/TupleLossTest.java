@@ -336,7 +336,7 @@ class TupleLossTest {
         assertTrue(shape.getMessage().contains("N x D"), shape.getMessage());
         // The backend validates too: it is the seam every caller (and the CUDA port) goes through.
         IllegalArgumentException seam = assertThrows(IllegalArgumentException.class,
-                () -> Backends.cpu().tupleLoss(LossSpec.lrml(), x.storage(), 4, 3, new int[]{0, 1, 4}, 1, 1, null));
+                () -> Backends.cpu().tupleLoss().lossAndGrad(LossSpec.lrml(), x.storage(), 4, 3, new int[]{0, 1, 4}, 1, 1, null));
         assertTrue(seam.getMessage().contains("tuple row 0, column 2 (n_1) holds 4"), seam.getMessage());
     }
 

@@ -78,7 +78,7 @@ class MatMulForwardTest {
         Tensor fa = Tensor.of(a, a.length);
         Tensor fb = Tensor.of(b, b.length);
         Tensor fast = Tensor.of(c0, c0.length);
-        Backends.cpu().gemm(s, fa.storage(), fb.storage(), fast.storage());
+        Backends.cpu().gemm().gemm(s, fa.storage(), fb.storage(), fast.storage());
         Tensor ref = Tensor.of(c0, c0.length).to(DType.F64);
         CpuGemm.reference(s, (CpuStorage) fa.to(DType.F64).storage(), (CpuStorage) fb.to(DType.F64).storage(),
                 (CpuStorage) ref.storage());

@@ -77,7 +77,7 @@ class PoolBatchNormTest {
         org.lrml.backend.PoolGeometry g = new org.lrml.backend.PoolGeometry(3, 5, h, w, k, k, stride, stride, pad, pad,
                 true);
         Tensor dirty = Tensor.full(Backends.cpu(), DType.F32, Double.NaN, shape);
-        Backends.cpu().maxPool2dBackward(g, x32.storage(),
+        Backends.cpu().pool().maxBackward(g, x32.storage(),
                 Tensor.fromDoubles(Backends.cpu(), DType.F32, dy, y32.shape()).storage(), dirty.storage());
         assertArrayEquals(x64.grad().toDoubleArray(), dirty.toDoubleArray());
     }
@@ -140,7 +140,7 @@ class PoolBatchNormTest {
         double[] xs = x.toDoubleArray();
         Tensor mean = Tensor.empty(Backends.cpu(), DType.F32, c);
         Tensor var = Tensor.empty(Backends.cpu(), DType.F32, c);
-        Backends.cpu().batchNormStats(x.storage(), n, c, s, mean.storage(), var.storage());
+        Backends.cpu().batchnorm().stats(x.storage(), n, c, s, mean.storage(), var.storage());
         double[] em = new double[c];
         double[] ev = new double[c];
         for (int ch = 0; ch < c; ch++) {

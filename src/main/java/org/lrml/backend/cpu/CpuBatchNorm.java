@@ -1,5 +1,8 @@
 package org.lrml.backend.cpu;
 
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Batchnorm;
+
 /**
  * Batch-normalisation primitives over x viewed as (n, c, s): channel c owns the n segments
  * x[i, c, 0..s). Reductions run one channel per unit of parallel work and add the segment sums into a
@@ -8,7 +11,7 @@ package org.lrml.backend.cpu;
  * at the end. Both orders depend on the sizes only, so results are repeatable for any thread count, and
  * the lanes keep float32 rounding error at the level of a segment of s / 8 terms or fewer.
  */
-final class CpuBatchNorm {
+final class CpuBatchNorm implements Batchnorm {
     /** Elements per parallel chunk of the elementwise passes. */
     private static final int GRAIN = 1 << 15;
     private static final boolean VECTOR = probeVector();
@@ -24,7 +27,30 @@ final class CpuBatchNorm {
         }
     }
 
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuBatchNorm INSTANCE = new CpuBatchNorm();
+
     private CpuBatchNorm() {
+    }
+
+    @Override
+    public void stats(Storage x, int n, int c, int s, Storage mean, Storage var) {
+        stats(CpuStorage.of(x), n, c, s, CpuStorage.of(mean), CpuStorage.of(var));
+    }
+
+    @Override
+    public void channelAffine(Storage x, int n, int c, int s, Storage scale, Storage shift, Storage y) {
+        channelAffine(CpuStorage.of(x), n, c, s, CpuStorage.of(scale), CpuStorage.of(shift), CpuStorage.of(y));
+    }
+
+    @Override
+    public void backwardReduce(Storage dy, Storage x, Storage mean, Storage invStd, int n, int c, int s, Storage sumDy, Storage sumDyXhat) {
+        backwardReduce(CpuStorage.of(dy), CpuStorage.of(x), CpuStorage.of(mean), CpuStorage.of(invStd), n, c, s, CpuStorage.of(sumDy), CpuStorage.of(sumDyXhat));
+    }
+
+    @Override
+    public void backwardInput(Storage dy, Storage x, Storage mean, Storage invStd, Storage gamma, Storage sumDy, Storage sumDyXhat, int n, int c, int s, Storage dx) {
+        backwardInput(CpuStorage.of(dy), CpuStorage.of(x), CpuStorage.of(mean), CpuStorage.of(invStd), CpuStorage.of(gamma), CpuStorage.of(sumDy), CpuStorage.of(sumDyXhat), n, c, s, CpuStorage.of(dx));
     }
 
     private static void check(String op, CpuStorage x, int n, int c, int s, CpuStorage... perChannel) {

@@ -1,6 +1,8 @@
 package org.lrml.backend.cpu;
 
 import org.lrml.backend.ConvGeometry;
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Conv;
 
 /**
  * 2-D convolution on the CPU (NCHW). Float32 goes to {@link CpuConvFast} (im2col + the packed GEMM);
@@ -15,8 +17,26 @@ import org.lrml.backend.ConvGeometry;
  *   dw[o,c',ki,kj] = sum_{n, oh, ow} dy[n,o,oh,ow] x[n,g C/G + c',ih,iw]
  * </pre>
  */
-public final class CpuConv {
+public final class CpuConv implements Conv {
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuConv INSTANCE = new CpuConv();
+
     private CpuConv() {
+    }
+
+    @Override
+    public void forward(ConvGeometry g, Storage x, Storage w, Storage y) {
+        forward(g, CpuStorage.of(x), CpuStorage.of(w), CpuStorage.of(y));
+    }
+
+    @Override
+    public void backwardData(ConvGeometry g, Storage dy, Storage w, Storage dx) {
+        backwardData(g, CpuStorage.of(dy), CpuStorage.of(w), CpuStorage.of(dx));
+    }
+
+    @Override
+    public void backwardFilter(ConvGeometry g, Storage x, Storage dy, Storage dw) {
+        backwardFilter(g, CpuStorage.of(x), CpuStorage.of(dy), CpuStorage.of(dw));
     }
 
     static void forward(ConvGeometry g, CpuStorage x, CpuStorage w, CpuStorage y) {

@@ -1,5 +1,7 @@
 package org.lrml.backend.cpu;
 
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Dropout;
 import org.lrml.util.Rng;
 
 /**
@@ -7,10 +9,18 @@ import org.lrml.util.Rng;
  * so the mask is the same for any thread count and on every backend that mirrors the hash.
  * mask[i] = 1/(1-p) when u(seed, i) >= p, else 0 (inverted dropout: the expected value is kept).
  */
-final class CpuDropout {
+final class CpuDropout implements Dropout {
     private static final int GRAIN = 1 << 15;
 
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuDropout INSTANCE = new CpuDropout();
+
     private CpuDropout() {
+    }
+
+    @Override
+    public void mask(long seed, double p, Storage mask) {
+        mask(seed, p, CpuStorage.of(mask));
     }
 
     static void mask(long seed, double p, CpuStorage mask) {

@@ -3,6 +3,8 @@ package org.lrml.backend.cpu;
 import org.lrml.backend.BinaryOp;
 import org.lrml.backend.UnaryOp;
 import org.lrml.backend.Shape;
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Elementwise;
 
 /**
  * Elementwise primitives on the CPU. The scalar functions {@link #unaryOf} and {@link #binaryOf}, in
@@ -10,10 +12,28 @@ import org.lrml.backend.Shape;
  * in, and those loops give the same results (float +, -, *, / and sqrt computed in double and rounded
  * once are exactly the float operations).
  */
-final class CpuElementwise {
+final class CpuElementwise implements Elementwise {
     private static final int GRAIN = 1 << 15;
 
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuElementwise INSTANCE = new CpuElementwise();
+
     private CpuElementwise() {
+    }
+
+    @Override
+    public void unary(UnaryOp op, Storage x, Storage y, double p0, double p1) {
+        unary(op, CpuStorage.of(x), CpuStorage.of(y), p0, p1);
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape) {
+        binary(op, CpuStorage.of(a), aShape, CpuStorage.of(b), bShape, CpuStorage.of(out), outShape);
+    }
+
+    @Override
+    public void axpy(double alpha, Storage x, Storage y) {
+        axpy(alpha, CpuStorage.of(x), CpuStorage.of(y));
     }
 
     /** The specification of each unary op. */

@@ -1,13 +1,23 @@
 package org.lrml.backend.cpu;
 
 import org.lrml.backend.GemmSpec;
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Gemm;
 
 /**
  * GEMM on the CPU. {@link #reference} is the specification: straight loops, double accumulation.
  * {@link #gemm} dispatches float32 to the fast path and float64 to the reference.
  */
-public final class CpuGemm {
+public final class CpuGemm implements Gemm {
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuGemm INSTANCE = new CpuGemm();
+
     private CpuGemm() {
+    }
+
+    @Override
+    public void gemm(GemmSpec spec, Storage a, Storage b, Storage c) {
+        gemm(spec, CpuStorage.of(a), CpuStorage.of(b), CpuStorage.of(c));
     }
 
     static void gemm(GemmSpec s, CpuStorage a, CpuStorage b, CpuStorage c) {

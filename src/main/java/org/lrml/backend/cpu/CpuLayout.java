@@ -1,10 +1,30 @@
 package org.lrml.backend.cpu;
 
 import org.lrml.backend.Shape;
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Layout;
 
 /** Strided copies (permute, slice, concat, expand) and row gather/scatter on the CPU. */
-final class CpuLayout {
+final class CpuLayout implements Layout {
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuLayout INSTANCE = new CpuLayout();
+
     private CpuLayout() {
+    }
+
+    @Override
+    public void copyStrided(Storage src, long srcOffset, int[] srcStrides, Storage dst, long dstOffset, int[] dstStrides, int[] shape) {
+        copyStrided(CpuStorage.of(src), srcOffset, srcStrides, CpuStorage.of(dst), dstOffset, dstStrides, shape);
+    }
+
+    @Override
+    public void gatherRows(Storage src, int rowLength, int[] rows, Storage dst) {
+        gatherRows(CpuStorage.of(src), rowLength, rows, CpuStorage.of(dst));
+    }
+
+    @Override
+    public void scatterAddRows(Storage src, int rowLength, int[] rows, Storage dst) {
+        scatterAddRows(CpuStorage.of(src), rowLength, rows, CpuStorage.of(dst));
     }
 
     static void copyStrided(CpuStorage src, long srcOffset, int[] srcStrides, CpuStorage dst, long dstOffset,

@@ -3,6 +3,7 @@ package org.lrml.backend.cpu;
 import java.util.List;
 
 import org.lrml.backend.Storage;
+import org.lrml.backend.family.Optim;
 
 /**
  * Optimiser steps over many tensors in one call, with PyTorch's update rules (torch.optim.SGD and
@@ -16,7 +17,10 @@ import org.lrml.backend.Storage;
  * gradient, Adam's denominator) stay in double. Stored state is therefore exactly what the next step
  * reads, which is what makes a resumed run continue bit for bit.
  */
-final class CpuOptim {
+final class CpuOptim implements Optim {
+    /** The family as the CPU backend hands it out. */
+    static final CpuOptim INSTANCE = new CpuOptim();
+
     /** Elements per parallel chunk. */
     private static final int GRAIN = 1 << 15;
 
@@ -29,7 +33,8 @@ final class CpuOptim {
         void run(int t, int from, int to);
     }
 
-    static void sgd(List<Storage> params, List<Storage> grads, List<Storage> velocities, double[] lr, double[] wd,
+    @Override
+    public void sgd(List<Storage> params, List<Storage> grads, List<Storage> velocities, double[] lr, double[] wd,
                     double momentum, double dampening, boolean nesterov, boolean firstStep) {
         String op = "sgdStep";
         int count = checkLists(op, params, grads, lr, wd);
@@ -80,7 +85,8 @@ final class CpuOptim {
         }
     }
 
-    static void adam(List<Storage> params, List<Storage> grads, List<Storage> m, List<Storage> v, double[] lr,
+    @Override
+    public void adam(List<Storage> params, List<Storage> grads, List<Storage> m, List<Storage> v, double[] lr,
                      double[] wd, double beta1, double beta2, double eps, boolean decoupled, long t) {
         String op = decoupled ? "adamWStep" : "adamStep";
         int count = checkLists(op, params, grads, lr, wd);

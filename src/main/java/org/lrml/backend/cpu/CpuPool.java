@@ -1,6 +1,8 @@
 package org.lrml.backend.cpu;
 
 import org.lrml.backend.PoolGeometry;
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Pool;
 
 /**
  * Max and average pooling over NCHW planes, one (n, c) plane per unit of parallel work, so every output
@@ -12,11 +14,34 @@ import org.lrml.backend.PoolGeometry;
  * them (-0 below +0; NaN above every number, all NaNs equal), which is also the order of Math.max; the
  * backward recomputes that arg-max from x and adds dy to it, windows in row-major order.
  */
-final class CpuPool {
+final class CpuPool implements Pool {
     /** Elements per parallel chunk, at least one plane. */
     private static final int GRAIN = 1 << 14;
 
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuPool INSTANCE = new CpuPool();
+
     private CpuPool() {
+    }
+
+    @Override
+    public void maxForward(PoolGeometry g, Storage x, Storage y) {
+        maxForward(g, CpuStorage.of(x), CpuStorage.of(y));
+    }
+
+    @Override
+    public void maxBackward(PoolGeometry g, Storage x, Storage dy, Storage dx) {
+        maxBackward(g, CpuStorage.of(x), CpuStorage.of(dy), CpuStorage.of(dx));
+    }
+
+    @Override
+    public void avgForward(PoolGeometry g, Storage x, Storage y) {
+        avgForward(g, CpuStorage.of(x), CpuStorage.of(y));
+    }
+
+    @Override
+    public void avgBackward(PoolGeometry g, Storage dy, Storage dx) {
+        avgBackward(g, CpuStorage.of(dy), CpuStorage.of(dx));
     }
 
     private static void check(String op, PoolGeometry g, CpuStorage x, CpuStorage y) {

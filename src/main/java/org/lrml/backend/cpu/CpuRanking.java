@@ -4,6 +4,8 @@ import org.lrml.backend.GemmSpec;
 import org.lrml.backend.LabelRule;
 import org.lrml.backend.RankResult;
 import org.lrml.backend.RankSpec;
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Ranking;
 
 /**
  * Top-k and bottom-k per row (spec section 6): the executable specification of the ranking kernels.
@@ -19,7 +21,7 @@ import org.lrml.backend.RankSpec;
  * across threads, long rows into column segments, similarity blocks) gives exactly the same values and
  * indices as one sequential scan. CUDA kernels must reproduce this bit for bit.
  */
-final class CpuRanking {
+final class CpuRanking implements Ranking {
     /** Elements of S that one similarity block may hold (16 MiB of float32). */
     static final int BLOCK_ELEMENTS = 1 << 22;
     /** Columns per segment when a few long rows are cut up so that all threads can work on them. */
@@ -29,7 +31,15 @@ final class CpuRanking {
     /** Segments per row at most, so the per-segment candidate lists stay small for any row length. */
     static final int MAX_SEGMENTS = 64;
 
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuRanking INSTANCE = new CpuRanking();
+
     private CpuRanking() {
+    }
+
+    @Override
+    public RankResult rank(RankSpec spec, Storage scores) {
+        return rank(spec, CpuStorage.of(scores));
     }
 
     static RankResult rank(RankSpec spec, CpuStorage scores) {

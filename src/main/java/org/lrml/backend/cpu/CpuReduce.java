@@ -2,14 +2,24 @@ package org.lrml.backend.cpu;
 
 import org.lrml.backend.ReduceOp;
 import org.lrml.backend.Shape;
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Reduce;
 
 /**
  * Reductions over any set of axes. Axes are merged into alternating kept/reduced runs, the input is
  * walked once in memory order as rows of its innermost run, and each output accumulates in double in
  * input order (so results are repeatable and float32 sums are as accurate as float64 ones).
  */
-final class CpuReduce {
+final class CpuReduce implements Reduce {
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuReduce INSTANCE = new CpuReduce();
+
     private CpuReduce() {
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, int[] shape, boolean[] axes, Storage out) {
+        reduce(op, CpuStorage.of(x), shape, axes, CpuStorage.of(out));
     }
 
     static void reduce(ReduceOp op, CpuStorage x, int[] shape, boolean[] axes, CpuStorage out) {

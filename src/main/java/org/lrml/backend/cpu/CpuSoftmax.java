@@ -1,5 +1,8 @@
 package org.lrml.backend.cpu;
 
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.Softmax;
+
 /**
  * Row-wise softmax and log-softmax of a rows x cols matrix. Each row subtracts its maximum before
  * exponentiating (so large logits do not overflow); {@link #reference} sums the exponentials in double,
@@ -7,13 +10,21 @@ package org.lrml.backend.cpu;
  * computes it. A NaN anywhere in a row makes the whole row NaN; a row of -inf gives NaN (0/0), as PyTorch.
  * Float32 rows go to {@link CpuSoftmaxFast} (vector exponentials) when the Vector API module is present.
  */
-final class CpuSoftmax {
+final class CpuSoftmax implements Softmax {
     /** Elements per parallel chunk: big enough to amortise a task hand-off, small enough to balance. */
     private static final int GRAIN = 1 << 14;
     /** Whether jdk.incubator.vector is resolved in this JVM (the launcher and the tests add it). */
     static final boolean FAST = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuSoftmax INSTANCE = new CpuSoftmax();
+
     private CpuSoftmax() {
+    }
+
+    @Override
+    public void softmax(Storage x, int rows, int cols, boolean log, Storage y) {
+        softmax(CpuStorage.of(x), rows, cols, log, CpuStorage.of(y));
     }
 
     static String describe() {

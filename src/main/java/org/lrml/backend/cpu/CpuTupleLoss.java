@@ -2,6 +2,8 @@ package org.lrml.backend.cpu;
 
 import org.lrml.backend.TupleTable;
 import org.lrml.backend.LossSpec;
+import org.lrml.backend.Storage;
+import org.lrml.backend.family.TupleLoss;
 
 /**
  * The fused tuple losses (spec sections 3 to 5): loss and dL/dX in one pass, the executable specification of
@@ -34,8 +36,16 @@ import org.lrml.backend.LossSpec;
  * and rounded once. A query entry adds c_j x_j over j = p, n_1..n_k in column order; zero coefficients are
  * skipped. No float atomics: dX is bit-for-bit the same for any thread count.
  */
-final class CpuTupleLoss {
+final class CpuTupleLoss implements TupleLoss {
+    /** The family as the CPU backend hands it out; the typed static entry points below do the work. */
+    static final CpuTupleLoss INSTANCE = new CpuTupleLoss();
+
     private CpuTupleLoss() {
+    }
+
+    @Override
+    public double lossAndGrad(LossSpec spec, Storage x, int n, int d, int[] tuples, int m, int k, Storage dx) {
+        return lossAndGrad(spec, CpuStorage.of(x), n, d, tuples, m, k, dx == null ? null : CpuStorage.of(dx));
     }
 
     static double lossAndGrad(LossSpec spec, CpuStorage x, int n, int d, int[] tuples, int m, int k, CpuStorage dx) {

@@ -8,15 +8,20 @@ import java.util.Map;
 import org.lrml.backend.Allocations;
 import org.lrml.backend.Backend;
 import org.lrml.backend.BackendUnavailableException;
-import org.lrml.backend.BinaryOp;
-import org.lrml.backend.ConvGeometry;
-import org.lrml.backend.GemmSpec;
-import org.lrml.backend.PoolGeometry;
-import org.lrml.backend.RankResult;
-import org.lrml.backend.RankSpec;
-import org.lrml.backend.ReduceOp;
 import org.lrml.backend.Storage;
-import org.lrml.backend.UnaryOp;
+import org.lrml.backend.family.Batchnorm;
+import org.lrml.backend.family.Conv;
+import org.lrml.backend.family.Dropout;
+import org.lrml.backend.family.Elementwise;
+import org.lrml.backend.family.Gemm;
+import org.lrml.backend.family.Layout;
+import org.lrml.backend.family.Optim;
+import org.lrml.backend.family.Pool;
+import org.lrml.backend.family.Ranking;
+import org.lrml.backend.family.Reduce;
+import org.lrml.backend.family.Similarity;
+import org.lrml.backend.family.Softmax;
+import org.lrml.backend.family.TupleLoss;
 import org.lrml.backend.cuda.Providers.Family;
 import org.lrml.backend.cuda.Providers.Option;
 import org.lrml.backend.cuda.kernels.BatchnormKernels;
@@ -28,10 +33,12 @@ import org.lrml.backend.cuda.kernels.LayoutKernels;
 import org.lrml.backend.cuda.kernels.OptimKernels;
 import org.lrml.backend.cuda.kernels.PoolKernels;
 import org.lrml.backend.cuda.kernels.ReduceKernels;
+import org.lrml.backend.cuda.kernels.SimilarityKernels;
 import org.lrml.backend.cuda.kernels.SoftmaxKernels;
+import org.lrml.backend.cuda.kernels.TopKKernels;
+import org.lrml.backend.cuda.kernels.TupleLossKernels;
 import org.lrml.backend.cuda.vendor.CudnnConvolution;
 import org.lrml.backend.cuda.vendor.VendorProviders;
-import org.lrml.backend.LossSpec;
 import org.lrml.backend.DType;
 
 /**
@@ -64,11 +71,13 @@ public final class CudaBackend implements Backend {
     private final SoftmaxKernels softmax;
     private final DropoutKernels dropout;
     private final OptimKernels optim;
+    private final TopKKernels topk;
+    private final SimilarityKernels similarity;
+    private final TupleLossKernels tupleLoss;
     private final VendorProviders vendors;
     /** What serves gemm and conv: the built-in kernels or the vendor library, as the providers table chose. */
     private final GemmProvider gemmActive;
     private final ConvProvider convActive;
-    private final CudaLrml lrml;
     private boolean closed;
 
     private CudaBackend(CudaContext ctx) {
@@ -83,7 +92,9 @@ public final class CudaBackend implements Backend {
         this.softmax = new SoftmaxKernels(ctx);
         this.dropout = new DropoutKernels(ctx);
         this.optim = new OptimKernels(ctx);
-        this.lrml = new CudaLrml(ctx);
+        this.topk = new TopKKernels(ctx);
+        this.similarity = new SimilarityKernels(ctx, topk);
+        this.tupleLoss = new TupleLossKernels(ctx);
         this.vendors = VendorProviders.open(ctx.vendorContext(), gemm, conv, forced(Family.GEMM), forced(Family.CONV));
         try {
             this.providers = Providers.resolve(providerOptions(vendors));
@@ -161,8 +172,12 @@ public final class CudaBackend implements Backend {
         m.put(Family.BATCHNORM, List.of(builtin(BatchnormKernels.STEM)));
         m.put(Family.SOFTMAX, List.of(builtin(SoftmaxKernels.STEM)));
         m.put(Family.DROPOUT, List.of(builtin(DropoutKernels.STEM)));
+        m.put(Family.SIMILARITY, List.of(Option.available("builtin", SimilarityKernels.describe())));
+        m.put(Family.RANKING, List.of(Option.available("builtin", "kernels/topk.cu " + TopKKernels.SELECT.entry() + ", "
+                + TopKKernels.MERGE.entry())));
+        m.put(Family.TUPLELOSS, List.of(Option.available("builtin", "kernels/tupleloss.cu " + TupleLossKernels.DOTS.entry()
+                + ", " + TupleLossKernels.COEF.entry() + ", " + TupleLossKernels.GRAD.entry())));
         m.put(Family.OPTIM, List.of(builtin(OptimKernels.STEM)));
-        m.put(Family.LRML, List.of(Option.available("builtin", CudaLrml.describe())));
         return m;
     }
 
@@ -305,7 +320,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void fill(Storage dst, double value) {
-        elementwise.fill(CudaStorage.of(dst).buf(), (float) value);
+        elementwise.fill(CudaStorage.buf(dst), (float) value);
+        CudaStorage.keepReachable(dst);
     }
 
     @Override
@@ -345,175 +361,72 @@ public final class CudaBackend implements Backend {
         ctx.allocator.releaseCache();
     }
 
-    // ---------------------------------------------------------------- elementwise, reductions, layout
+    // ---------------------------------------------------------------- op families: the launchers, or the vendor
+    // ---------------------------------------------------------------- provider the providers table chose
 
     @Override
-    public void unary(UnaryOp op, Storage x, Storage y, double p0, double p1) {
-        elementwise.unary(op, CudaStorage.of(x).buf(), CudaStorage.of(y).buf(), p0, p1);
-    }
-
-    @Override
-    public void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape) {
-        elementwise.binary(op, CudaStorage.of(a).buf(), aShape, CudaStorage.of(b).buf(), bShape, CudaStorage.of(out).buf(),
-                outShape);
+    public Elementwise elementwise() {
+        return elementwise;
     }
 
     @Override
-    public void axpy(double alpha, Storage x, Storage y) {
-        elementwise.axpy(alpha, CudaStorage.of(x).buf(), CudaStorage.of(y).buf());
+    public Reduce reduce() {
+        return reduce;
     }
 
     @Override
-    public void reduce(ReduceOp op, Storage x, int[] shape, boolean[] axes, Storage out) {
-        reduce.reduce(op, CudaStorage.of(x).buf(), shape, axes, CudaStorage.of(out).buf());
+    public Layout layout() {
+        return layout;
     }
 
     @Override
-    public void copyStrided(Storage src, long srcOffset, int[] srcStrides, Storage dst, long dstOffset, int[] dstStrides,
-                            int[] shape) {
-        layout.copyStrided(CudaStorage.of(src).buf(), srcOffset, srcStrides, CudaStorage.of(dst).buf(), dstOffset,
-                dstStrides, shape);
+    public Gemm gemm() {
+        return gemmActive;
     }
 
     @Override
-    public void gatherRows(Storage src, int rowLength, int[] rows, Storage dst) {
-        layout.gatherRows(CudaStorage.of(src).buf(), rowLength, rows, CudaStorage.of(dst).buf());
+    public Conv conv() {
+        return convActive;
     }
 
     @Override
-    public void scatterAddRows(Storage src, int rowLength, int[] rows, Storage dst) {
-        layout.scatterAddRows(CudaStorage.of(src).buf(), rowLength, rows, CudaStorage.of(dst).buf());
+    public Pool pool() {
+        return pool;
     }
 
     @Override
-    public void gemm(GemmSpec spec, Storage a, Storage b, Storage c) {
-        gemmActive.gemm(spec, CudaStorage.of(a).buf(), CudaStorage.of(b).buf(), CudaStorage.of(c).buf());
-    }
-
-    // ---------------------------------------------------------------- convolution, pooling, batch norm
-
-    @Override
-    public void conv2dForward(ConvGeometry g, Storage x, Storage w, Storage y) {
-        convActive.forward(g, CudaStorage.of(x).buf(), CudaStorage.of(w).buf(), CudaStorage.of(y).buf());
+    public Batchnorm batchnorm() {
+        return batchnorm;
     }
 
     @Override
-    public void conv2dBackwardData(ConvGeometry g, Storage dy, Storage w, Storage dx) {
-        convActive.backwardData(g, CudaStorage.of(dy).buf(), CudaStorage.of(w).buf(), CudaStorage.of(dx).buf());
+    public Softmax softmax() {
+        return softmax;
     }
 
     @Override
-    public void conv2dBackwardFilter(ConvGeometry g, Storage x, Storage dy, Storage dw) {
-        convActive.backwardFilter(g, CudaStorage.of(x).buf(), CudaStorage.of(dy).buf(), CudaStorage.of(dw).buf());
+    public Dropout dropout() {
+        return dropout;
     }
 
     @Override
-    public void maxPool2dForward(PoolGeometry g, Storage x, Storage y) {
-        pool.maxForward(g, CudaStorage.of(x).buf(), CudaStorage.of(y).buf());
+    public Similarity similarity() {
+        return similarity;
     }
 
     @Override
-    public void maxPool2dBackward(PoolGeometry g, Storage x, Storage dy, Storage dx) {
-        pool.maxBackward(g, CudaStorage.of(x).buf(), CudaStorage.of(dy).buf(), CudaStorage.of(dx).buf());
+    public Ranking ranking() {
+        return topk;
     }
 
     @Override
-    public void avgPool2dForward(PoolGeometry g, Storage x, Storage y) {
-        pool.avgForward(g, CudaStorage.of(x).buf(), CudaStorage.of(y).buf());
+    public TupleLoss tupleLoss() {
+        return tupleLoss;
     }
 
     @Override
-    public void avgPool2dBackward(PoolGeometry g, Storage dy, Storage dx) {
-        pool.avgBackward(g, CudaStorage.of(dy).buf(), CudaStorage.of(dx).buf());
-    }
-
-    @Override
-    public void batchNormStats(Storage x, int n, int c, int s, Storage mean, Storage var) {
-        batchnorm.stats(CudaStorage.of(x).buf(), n, c, s, CudaStorage.of(mean).buf(), CudaStorage.of(var).buf());
-    }
-
-    @Override
-    public void channelAffine(Storage x, int n, int c, int s, Storage scale, Storage shift, Storage y) {
-        batchnorm.channelAffine(CudaStorage.of(x).buf(), n, c, s, CudaStorage.of(scale).buf(), CudaStorage.of(shift).buf(),
-                CudaStorage.of(y).buf());
-    }
-
-    @Override
-    public void batchNormBackwardReduce(Storage dy, Storage x, Storage mean, Storage invStd, int n, int c, int s,
-                                        Storage sumDy, Storage sumDyXhat) {
-        batchnorm.backwardReduce(CudaStorage.of(dy).buf(), CudaStorage.of(x).buf(), CudaStorage.of(mean).buf(),
-                CudaStorage.of(invStd).buf(), n, c, s, CudaStorage.of(sumDy).buf(), CudaStorage.of(sumDyXhat).buf());
-    }
-
-    @Override
-    public void batchNormBackwardInput(Storage dy, Storage x, Storage mean, Storage invStd, Storage gamma, Storage sumDy,
-                                       Storage sumDyXhat, int n, int c, int s, Storage dx) {
-        batchnorm.backwardInput(CudaStorage.of(dy).buf(), CudaStorage.of(x).buf(), CudaStorage.of(mean).buf(),
-                CudaStorage.of(invStd).buf(), CudaStorage.of(gamma).buf(), CudaStorage.of(sumDy).buf(),
-                CudaStorage.of(sumDyXhat).buf(), n, c, s, CudaStorage.of(dx).buf());
-    }
-
-    // ---------------------------------------------------------------- softmax, dropout
-
-    @Override
-    public void softmax(Storage x, int rows, int cols, boolean log, Storage y) {
-        softmax.softmax(CudaStorage.of(x).buf(), rows, cols, log, CudaStorage.of(y).buf());
-    }
-
-    @Override
-    public void dropoutMask(long seed, double p, Storage mask) {
-        dropout.mask(seed, p, CudaStorage.of(mask).buf());
-    }
-
-    // ---------------------------------------------------------------- LRML core: ranking, similarity ranking, tuple losses
-
-    /**
-     * S = Q G^T (Q: rows x d, G: cols x d, S: rows x cols) by similarity_f32 (kernels/similarity.cu), the kernel
-     * behind similarityRank for large k; bit for bit the built-in SGEMM's Q G^T. For benchmarks and tests; models
-     * use the similarity op (org.lrml.mining.Similarity), which goes through gemm.
-     */
-    public void similarity(Storage q, Storage g, int rows, int cols, int d, Storage s) {
-        lrml.similarity(CudaStorage.of(q), CudaStorage.of(g), rows, cols, d, CudaStorage.of(s));
-    }
-
-    @Override
-    public RankResult rank(RankSpec spec, Storage scores) {
-        return lrml.rank(spec, CudaStorage.of(scores));
-    }
-
-    @Override
-    public RankResult similarityRank(RankSpec spec, Storage q, Storage g, int d) {
-        return lrml.similarityRank(spec, CudaStorage.of(q), CudaStorage.of(g), d);
-    }
-
-    @Override
-    public double tupleLoss(LossSpec spec, Storage x, int n, int d, int[] tuples, int m, int k, Storage dx) {
-        return lrml.tupleLoss(spec, CudaStorage.of(x), n, d, tuples, m, k, dx == null ? null : CudaStorage.of(dx));
-    }
-
-    // ---------------------------------------------------------------- optimisers
-
-    private static List<Buf> bufs(List<Storage> storages) {
-        if (storages == null) {
-            return null;
-        }
-        List<Buf> out = new ArrayList<>(storages.size());
-        for (Storage s : storages) {
-            out.add(CudaStorage.of(s).buf());
-        }
-        return out;
-    }
-
-    @Override
-    public void sgdStep(List<Storage> params, List<Storage> grads, List<Storage> velocities, double[] lr, double[] wd,
-                        double momentum, double dampening, boolean nesterov, boolean firstStep) {
-        optim.sgd(bufs(params), bufs(grads), bufs(velocities), lr, wd, momentum, dampening, nesterov, firstStep);
-    }
-
-    @Override
-    public void adamStep(List<Storage> params, List<Storage> grads, List<Storage> m, List<Storage> v, double[] lr,
-                         double[] wd, double beta1, double beta2, double eps, boolean decoupled, long t) {
-        optim.adam(bufs(params), bufs(grads), bufs(m), bufs(v), lr, wd, beta1, beta2, eps, decoupled, t);
+    public Optim optim() {
+        return optim;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package org.lrml.backend.cuda;
 
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+
 import java.lang.ref.Cleaner;
 
 import org.lrml.backend.Backend;
@@ -82,6 +86,38 @@ public final class CudaStorage extends Storage {
     @Override
     public void close() {
         cleanable.clean();
+    }
+
+    /** The storage as the launchers see it; fails when it belongs elsewhere or was released. */
+    public static Buf buf(Storage s) {
+        return of(s).buf();
+    }
+
+    /** {@link #buf(Storage)}, or null for a null storage (optional outputs). */
+    public static Buf bufOrNull(Storage s) {
+        return s == null ? null : buf(s);
+    }
+
+    /** Each storage as the launchers see it; null stays null (optional lists). */
+    public static List<Buf> bufs(List<Storage> storages) {
+        if (storages == null) {
+            return null;
+        }
+        List<Buf> out = new ArrayList<>(storages.size());
+        for (Storage s : storages) {
+            out.add(buf(s));
+        }
+        return out;
+    }
+
+    /**
+     * Keeps the owners of the buffers a launch used reachable until here, i.e. until the launch is queued: launchers
+     * see raw addresses only, and a storage the JIT considers dead could otherwise be cleaned mid-call and its block
+     * handed to the same launcher's scratch before the kernel that reads it is queued. Called at the end of every
+     * Storage-level family method.
+     */
+    public static void keepReachable(Object... owners) {
+        Reference.reachabilityFence(owners);
     }
 
     /** Casts a storage that must belong to the CUDA backend; the message says what it got instead. */

@@ -13,14 +13,14 @@ import org.lrml.backend.BackendUnavailableException;
  * order of preference, each available or not with the reason; the first available one is active unless
  * {@code -Dlrml.cuda.provider.<family>=<name>} forces another (to compare providers in benchmarks). Every family
  * has the built-in PTX kernels; gemm has cuBLAS and conv cuDNN ahead of them where those libraries work here
- * ({@link org.lrml.backend.cuda.vendor.VendorProviders}), and the LRML family is served by its own kernels (similarity.cu, topk.cu, tupleloss.cu).
+ * ({@link org.lrml.backend.cuda.vendor.VendorProviders}).
  */
 public final class Providers {
     public static final String PROPERTY_PREFIX = "lrml.cuda.provider.";
 
-    /** Op families as the Backend interface groups them. */
+    /** Op families as the Backend interface groups them (org.lrml.backend.family), in the same order. */
     public enum Family {
-        ELEMENTWISE, REDUCE, LAYOUT, GEMM, CONV, POOL, BATCHNORM, SOFTMAX, DROPOUT, OPTIM, LRML;
+        ELEMENTWISE, REDUCE, LAYOUT, GEMM, CONV, POOL, BATCHNORM, SOFTMAX, DROPOUT, SIMILARITY, RANKING, TUPLELOSS, OPTIM;
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);

@@ -72,7 +72,7 @@ class CpuOptimTest {
             expectP.add(pv);
             expectV.add(vv);
         }
-        cpu.sgdStep(storages(p), storages(g), storages(v), lr, wd, momentum, 0.0, true, false);
+        cpu.optim().sgd(storages(p), storages(g), storages(v), lr, wd, momentum, 0.0, true, false);
         for (int t = 0; t < SIZES.length; t++) {
             if (SIZES[t] > 0) {
                 TestData.assertClose("sgd param " + t + " " + dt, expectP.get(t), p.get(t));
@@ -113,7 +113,7 @@ class CpuOptimTest {
             }
             expect.add(pv);
         }
-        cpu.adamStep(storages(p), storages(g), storages(m), storages(v), lr, wd, b1, b2, eps, true, step);
+        cpu.optim().adam(storages(p), storages(g), storages(m), storages(v), lr, wd, b1, b2, eps, true, step);
         for (int t = 0; t < SIZES.length; t++) {
             if (SIZES[t] > 0) {
                 TestData.assertClose("adamW param " + t + " " + dt, expect.get(t), p.get(t));
@@ -126,12 +126,12 @@ class CpuOptimTest {
         List<Tensor> p = tensors(1, DType.F32, 1);
         List<Tensor> g = tensors(2, DType.F32, 1);
         g.set(3, Tensor.zeros(5));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.sgdStep(storages(p),
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.optim().sgd(storages(p),
                 storages(g), null, perTensor(0.1), perTensor(0), 0, 0, false, false));
         assertTrue(e.getMessage().contains("tensor 3"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> cpu.sgdStep(storages(p), storages(p), null,
+        assertThrows(IllegalArgumentException.class, () -> cpu.optim().sgd(storages(p), storages(p), null,
                 new double[2], new double[2], 0, 0, false, false));
-        assertThrows(IllegalArgumentException.class, () -> cpu.adamStep(storages(p), storages(p), storages(p),
+        assertThrows(IllegalArgumentException.class, () -> cpu.optim().adam(storages(p), storages(p), storages(p),
                 storages(p), perTensor(0.1), perTensor(0), 0.9, 0.99, 1e-8, false, 0));
     }
 }

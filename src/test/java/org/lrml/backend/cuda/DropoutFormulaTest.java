@@ -31,7 +31,7 @@ class DropoutFormulaTest {
             for (long seed : new long[]{0, 7, -1, Long.MIN_VALUE, 0x5DEECE66DL}) {
                 double p = 0.37;
                 Storage m = backend.allocate(DType.F32, n);
-                backend.dropoutMask(seed, p, m);
+                backend.dropout().mask(seed, p, m);
                 float[] got = Compare.floats(backend, m);
                 float scale = (float) (1.0 / (1.0 - p));
                 int kept = 0;

@@ -1,16 +1,19 @@
 package org.lrml.backend.cuda.kernels;
 
+import org.lrml.backend.Storage;
 import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
+import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
+import org.lrml.backend.family.Batchnorm;
 
 /**
  * Launcher of kernels/batchnorm.cu, x viewed as (n, c, s). Default versions: bn_stats_f32_v1,
  * channel_affine_f32_v1, bn_bwd_reduce_f32_v1, bn_bwd_input_f32_v1. Channel reductions use one block per
  * channel with a fixed-order tree.
  */
-public final class BatchnormKernels {
+public final class BatchnormKernels implements Batchnorm {
     public static final String STEM = "batchnorm";
     public static final KernelRef STATS = KernelRef.of(STEM, "bn_stats_f32", 1, 1);
     public static final KernelRef CHANNEL_AFFINE = KernelRef.of(STEM, "channel_affine_f32", 1, 1);
@@ -23,6 +26,30 @@ public final class BatchnormKernels {
 
     public BatchnormKernels(CudaContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public void stats(Storage x, int n, int c, int s, Storage mean, Storage var) {
+        stats(CudaStorage.buf(x), n, c, s, CudaStorage.buf(mean), CudaStorage.buf(var));
+        CudaStorage.keepReachable(x, mean, var);
+    }
+
+    @Override
+    public void channelAffine(Storage x, int n, int c, int s, Storage scale, Storage shift, Storage y) {
+        channelAffine(CudaStorage.buf(x), n, c, s, CudaStorage.buf(scale), CudaStorage.buf(shift), CudaStorage.buf(y));
+        CudaStorage.keepReachable(x, scale, shift, y);
+    }
+
+    @Override
+    public void backwardReduce(Storage dy, Storage x, Storage mean, Storage invStd, int n, int c, int s, Storage sumDy, Storage sumDyXhat) {
+        backwardReduce(CudaStorage.buf(dy), CudaStorage.buf(x), CudaStorage.buf(mean), CudaStorage.buf(invStd), n, c, s, CudaStorage.buf(sumDy), CudaStorage.buf(sumDyXhat));
+        CudaStorage.keepReachable(dy, x, mean, invStd, sumDy, sumDyXhat);
+    }
+
+    @Override
+    public void backwardInput(Storage dy, Storage x, Storage mean, Storage invStd, Storage gamma, Storage sumDy, Storage sumDyXhat, int n, int c, int s, Storage dx) {
+        backwardInput(CudaStorage.buf(dy), CudaStorage.buf(x), CudaStorage.buf(mean), CudaStorage.buf(invStd), CudaStorage.buf(gamma), CudaStorage.buf(sumDy), CudaStorage.buf(sumDyXhat), n, c, s, CudaStorage.buf(dx));
+        CudaStorage.keepReachable(dy, x, mean, invStd, gamma, sumDy, sumDyXhat, dx);
     }
 
     private static void check(String op, long n, long c, long s, Buf x, Buf... perChannel) {

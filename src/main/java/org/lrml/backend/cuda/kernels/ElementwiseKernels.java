@@ -7,12 +7,15 @@ import org.lrml.backend.cuda.CudaContext;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
 import org.lrml.backend.Shape;
+import org.lrml.backend.Storage;
+import org.lrml.backend.cuda.CudaStorage;
+import org.lrml.backend.family.Elementwise;
 
 /**
  * Launcher of kernels/elementwise.cu: fill, unary maps, broadcasting binary maps, axpy. Default versions:
  * fill_f32_v1, unary_f32_v1, binary_f32_v1, axpy_f32_v1.
  */
-public final class ElementwiseKernels {
+public final class ElementwiseKernels implements Elementwise {
     public static final String STEM = "elementwise";
     public static final KernelRef FILL = KernelRef.of(STEM, "fill_f32", 1, 1);
     public static final KernelRef UNARY = KernelRef.of(STEM, "unary_f32", 1, 1);
@@ -24,6 +27,24 @@ public final class ElementwiseKernels {
 
     public ElementwiseKernels(CudaContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public void unary(UnaryOp op, Storage x, Storage y, double p0, double p1) {
+        unary(op, CudaStorage.buf(x), CudaStorage.buf(y), p0, p1);
+        CudaStorage.keepReachable(x, y);
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape) {
+        binary(op, CudaStorage.buf(a), aShape, CudaStorage.buf(b), bShape, CudaStorage.buf(out), outShape);
+        CudaStorage.keepReachable(a, b, out);
+    }
+
+    @Override
+    public void axpy(double alpha, Storage x, Storage y) {
+        axpy(alpha, CudaStorage.buf(x), CudaStorage.buf(y));
+        CudaStorage.keepReachable(x, y);
     }
 
     public void fill(Buf y, float value) {

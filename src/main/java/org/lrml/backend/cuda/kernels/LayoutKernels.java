@@ -7,13 +7,16 @@ import org.lrml.backend.cuda.CudaContext;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
 import org.lrml.backend.Shape;
+import org.lrml.backend.Storage;
+import org.lrml.backend.cuda.CudaStorage;
+import org.lrml.backend.family.Layout;
 
 /**
  * Launcher of kernels/layout.cu: strided copies, row gather and deterministic row scatter-add. Default versions:
  * copy_strided_f32_v1, gather_rows_f32_v1, scatter_add_rows_f32_v1. Index lists are checked on the host, then
  * uploaded to scratch memory from the caching allocator.
  */
-public final class LayoutKernels {
+public final class LayoutKernels implements Layout {
     public static final String STEM = "layout";
     public static final KernelRef COPY_STRIDED = KernelRef.of(STEM, "copy_strided_f32", 1, 1);
     public static final KernelRef GATHER_ROWS = KernelRef.of(STEM, "gather_rows_f32", 1, 1);
@@ -24,6 +27,24 @@ public final class LayoutKernels {
 
     public LayoutKernels(CudaContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public void copyStrided(Storage src, long srcOffset, int[] srcStrides, Storage dst, long dstOffset, int[] dstStrides, int[] shape) {
+        copyStrided(CudaStorage.buf(src), srcOffset, srcStrides, CudaStorage.buf(dst), dstOffset, dstStrides, shape);
+        CudaStorage.keepReachable(src, dst);
+    }
+
+    @Override
+    public void gatherRows(Storage src, int rowLength, int[] rows, Storage dst) {
+        gatherRows(CudaStorage.buf(src), rowLength, rows, CudaStorage.buf(dst));
+        CudaStorage.keepReachable(src, dst);
+    }
+
+    @Override
+    public void scatterAddRows(Storage src, int rowLength, int[] rows, Storage dst) {
+        scatterAddRows(CudaStorage.buf(src), rowLength, rows, CudaStorage.buf(dst));
+        CudaStorage.keepReachable(src, dst);
     }
 
     /** Backend#copyStrided with int strides. */

@@ -4,10 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 
+import org.lrml.backend.Storage;
 import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
+import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
+import org.lrml.backend.family.Optim;
 
 /**
  * Launcher of kernels/optim.cu: one launch updates every parameter. The host packs a table of OptimSlot
@@ -15,7 +18,7 @@ import org.lrml.backend.cuda.KernelRef;
  * each), uploads it in one copy, and launches one block per chunk. Default versions: sgd_f32_v1, adam_f32_v1.
  * Each element's update is independent of the chunking, so results do not depend on it.
  */
-public final class OptimKernels {
+public final class OptimKernels implements Optim {
     public static final String STEM = "optim";
     public static final KernelRef SGD = KernelRef.of(STEM, "sgd_f32", 1, 1);
     public static final KernelRef ADAM = KernelRef.of(STEM, "adam_f32", 1, 1);
@@ -30,6 +33,18 @@ public final class OptimKernels {
         this.ctx = ctx;
     }
 
+    @Override
+    public void sgd(List<Storage> params, List<Storage> grads, List<Storage> velocities, double[] lr, double[] wd, double momentum, double dampening, boolean nesterov, boolean firstStep) {
+        sgdBuffers(CudaStorage.bufs(params), CudaStorage.bufs(grads), CudaStorage.bufs(velocities), lr, wd, momentum, dampening, nesterov, firstStep);
+        CudaStorage.keepReachable(params, grads, velocities);
+    }
+
+    @Override
+    public void adam(List<Storage> params, List<Storage> grads, List<Storage> m, List<Storage> v, double[] lr, double[] wd, double beta1, double beta2, double eps, boolean decoupled, long t) {
+        adamBuffers(CudaStorage.bufs(params), CudaStorage.bufs(grads), CudaStorage.bufs(m), CudaStorage.bufs(v), lr, wd, beta1, beta2, eps, decoupled, t);
+        CudaStorage.keepReachable(params, grads, m, v);
+    }
+
     /** Elements per chunk: enough chunks to fill the GPU (8 per SM), each between 4 Ki and 1 Mi elements. */
     int chunkSize(long total) {
         long perChunk = total / (8L * Math.max(1, ctx.info().multiprocessors()));
@@ -37,7 +52,7 @@ public final class OptimKernels {
         return (int) Math.max(4096, Math.min(1 << 20, perChunk));
     }
 
-    public void sgd(List<Buf> params, List<Buf> grads, List<Buf> velocities, double[] lr, double[] wd, double momentum,
+    public void sgdBuffers(List<Buf> params, List<Buf> grads, List<Buf> velocities, double[] lr, double[] wd, double momentum,
                     double dampening, boolean nesterov, boolean firstStep) {
         check("sgdStep", params, grads, lr, wd);
         if (momentum != 0) {
@@ -53,7 +68,7 @@ public final class OptimKernels {
                 .i32("firstStep", firstStep ? 1 : 0));
     }
 
-    public void adam(List<Buf> params, List<Buf> grads, List<Buf> m, List<Buf> v, double[] lr, double[] wd,
+    public void adamBuffers(List<Buf> params, List<Buf> grads, List<Buf> m, List<Buf> v, double[] lr, double[] wd,
                      double beta1, double beta2, double eps, boolean decoupled, long t) {
         check("adamStep", params, grads, lr, wd);
         if (m == null || v == null || m.size() != params.size() || v.size() != params.size()) {

@@ -1,16 +1,19 @@
 package org.lrml.backend.cuda.kernels;
 
 import org.lrml.backend.PoolGeometry;
+import org.lrml.backend.Storage;
 import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
+import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
+import org.lrml.backend.family.Pool;
 
 /**
  * Launcher of kernels/pool.cu: max and average pooling, forward and gather-form backward. Default versions:
  * maxpool2d_fwd_f32_v1, maxpool2d_bwd_f32_v1, avgpool2d_fwd_f32_v1, avgpool2d_bwd_f32_v1.
  */
-public final class PoolKernels {
+public final class PoolKernels implements Pool {
     public static final String STEM = "pool";
     public static final KernelRef MAX_FORWARD = KernelRef.of(STEM, "maxpool2d_fwd_f32", 1, 1);
     public static final KernelRef MAX_BACKWARD = KernelRef.of(STEM, "maxpool2d_bwd_f32", 1, 1);
@@ -22,6 +25,30 @@ public final class PoolKernels {
 
     public PoolKernels(CudaContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public void maxForward(PoolGeometry g, Storage x, Storage y) {
+        maxForward(g, CudaStorage.buf(x), CudaStorage.buf(y));
+        CudaStorage.keepReachable(x, y);
+    }
+
+    @Override
+    public void maxBackward(PoolGeometry g, Storage x, Storage dy, Storage dx) {
+        maxBackward(g, CudaStorage.buf(x), CudaStorage.buf(dy), CudaStorage.buf(dx));
+        CudaStorage.keepReachable(x, dy, dx);
+    }
+
+    @Override
+    public void avgForward(PoolGeometry g, Storage x, Storage y) {
+        avgForward(g, CudaStorage.buf(x), CudaStorage.buf(y));
+        CudaStorage.keepReachable(x, y);
+    }
+
+    @Override
+    public void avgBackward(PoolGeometry g, Storage dy, Storage dx) {
+        avgBackward(g, CudaStorage.buf(dy), CudaStorage.buf(dx));
+        CudaStorage.keepReachable(dy, dx);
     }
 
     private static long planes(PoolGeometry g) {

@@ -6,6 +6,9 @@ import org.lrml.backend.cuda.CudaContext;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
 import org.lrml.backend.Shape;
+import org.lrml.backend.Storage;
+import org.lrml.backend.cuda.CudaStorage;
+import org.lrml.backend.family.Reduce;
 
 /**
  * Launcher of kernels/reduce.cu. Default versions: reduce_block_f32_v1 (one block per output) when the reduced
@@ -13,7 +16,7 @@ import org.lrml.backend.Shape;
  * CPU's summation order) when the kept axes are innermost or the reductions are short, so neighbouring threads
  * read neighbouring elements.
  */
-public final class ReduceKernels {
+public final class ReduceKernels implements Reduce {
     public static final String STEM = "reduce";
     public static final KernelRef BLOCK_PER_OUTPUT = KernelRef.of(STEM, "reduce_block_f32", 1, 1);
     public static final KernelRef THREAD_PER_OUTPUT = KernelRef.of(STEM, "reduce_thread_f32", 1, 1);
@@ -28,6 +31,12 @@ public final class ReduceKernels {
     public ReduceKernels(CudaContext ctx, ElementwiseKernels elementwise) {
         this.ctx = ctx;
         this.elementwise = elementwise;
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, int[] shape, boolean[] axes, Storage out) {
+        reduce(op, CudaStorage.buf(x), shape, axes, CudaStorage.buf(out));
+        CudaStorage.keepReachable(x, out);
     }
 
     static int code(ReduceOp op) {

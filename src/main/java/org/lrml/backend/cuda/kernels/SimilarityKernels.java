@@ -2,13 +2,16 @@ package org.lrml.backend.cuda.kernels;
 
 import org.lrml.backend.RankResult;
 import org.lrml.backend.RankSpec;
+import org.lrml.backend.Storage;
 import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
+import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
+import org.lrml.backend.family.Similarity;
 
 /**
- * Launcher of kernels/similarity.cu: S = Q G^T (similarity_f32_v1) and Backend#similarityRank. Default versions:
+ * Launcher of kernels/similarity.cu: S = Q G^T (similarity_f32_v1) and its fused ranking (the Similarity family). Default versions:
  * similarity_f32_v1, similarity_topk_f32_v1.
  *
  * <p>similarityRank with k up to {@link #FUSED_MAX_K} (mining asks for a few tens) runs fused: similarity_topk_f32
@@ -17,7 +20,7 @@ import org.lrml.backend.cuda.KernelRef;
  * {@link #BLOCK_ELEMENTS} elements) by similarity_f32, ranked by the top-k kernels. Both compute each S element
  * with the fma chain of the built-in sgemm_f32_v2, so either equals ranking the SGEMM's product bit for bit.
  */
-public final class SimilarityKernels {
+public final class SimilarityKernels implements Similarity {
     public static final String STEM = "similarity";
     public static final KernelRef SIMILARITY = KernelRef.of(STEM, "similarity_f32", 1, 1);
     public static final KernelRef SIMILARITY_TOPK = KernelRef.of(STEM, "similarity_topk_f32", 1, 1);
@@ -40,6 +43,22 @@ public final class SimilarityKernels {
     public SimilarityKernels(CudaContext ctx, TopKKernels topk) {
         this.ctx = ctx;
         this.topk = topk;
+    }
+
+    @Override
+    public void product(Storage q, Storage g, int rows, int cols, int d, Storage s) {
+        if (s.length() != (long) rows * cols) {
+            throw new IllegalArgumentException("similarity: S must hold " + rows + " x " + cols + " elements, got " + s);
+        }
+        similarity(CudaStorage.buf(q), 0, CudaStorage.buf(g), rows, cols, d, CudaStorage.buf(s), 0, cols);
+        CudaStorage.keepReachable(q, g, s);
+    }
+
+    @Override
+    public RankResult rank(RankSpec spec, Storage q, Storage g, int d) {
+        RankResult result = similarityRank(spec, CudaStorage.buf(q), CudaStorage.buf(g), d);
+        CudaStorage.keepReachable(q, g);
+        return result;
     }
 
     /** "kernels/similarity.cu (similarity_topk_f32_v1 for k <= 32, ...)" for lrml info. */

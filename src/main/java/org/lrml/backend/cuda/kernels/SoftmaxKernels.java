@@ -1,12 +1,15 @@
 package org.lrml.backend.cuda.kernels;
 
+import org.lrml.backend.Storage;
 import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
+import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
+import org.lrml.backend.family.Softmax;
 
 /** Launcher of kernels/softmax.cu. Default version: softmax_f32_v1 (one block per row, sized to the row). */
-public final class SoftmaxKernels {
+public final class SoftmaxKernels implements Softmax {
     public static final String STEM = "softmax";
     public static final KernelRef SOFTMAX = KernelRef.of(STEM, "softmax_f32", 1, 1);
     private static final int MAX_GRID = 65535;
@@ -15,6 +18,12 @@ public final class SoftmaxKernels {
 
     public SoftmaxKernels(CudaContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public void softmax(Storage x, int rows, int cols, boolean log, Storage y) {
+        softmax(CudaStorage.buf(x), rows, cols, log, CudaStorage.buf(y));
+        CudaStorage.keepReachable(x, y);
     }
 
     public void softmax(Buf x, int rows, int cols, boolean log, Buf y) {

@@ -3,10 +3,13 @@ package org.lrml.backend.cuda.kernels;
 import org.lrml.backend.LabelRule;
 import org.lrml.backend.RankResult;
 import org.lrml.backend.RankSpec;
+import org.lrml.backend.Storage;
 import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.CudaContext;
+import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
+import org.lrml.backend.family.Ranking;
 
 /**
  * Launcher of kernels/topk.cu: top-k / bottom-k per row (Backend#rank), identical to the CPU's CpuRanking in values
@@ -18,7 +21,7 @@ import org.lrml.backend.cuda.KernelRef;
  * last key of the pass before. Labels go to the device once per ranking; results come back as float values and
  * int block-local columns, turned into the RankResult's doubles and global columns.
  */
-public final class TopKKernels {
+public final class TopKKernels implements Ranking {
     public static final String STEM = "topk";
     public static final KernelRef SELECT = KernelRef.of(STEM, "topk_select_f32", 1, 1);
     public static final KernelRef MERGE = KernelRef.of(STEM, "topk_merge_f32", 1, 1);
@@ -34,6 +37,13 @@ public final class TopKKernels {
 
     public TopKKernels(CudaContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public RankResult rank(RankSpec spec, Storage scores) {
+        RankResult result = rank(spec, CudaStorage.buf(scores));
+        CudaStorage.keepReachable(scores);
+        return result;
     }
 
     /** Backend#rank: the scores block is spec.rows() x spec.cols(), row-major. */

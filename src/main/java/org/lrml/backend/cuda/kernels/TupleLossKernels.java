@@ -6,6 +6,9 @@ import org.lrml.backend.cuda.CudaContext;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
 import org.lrml.backend.LossSpec;
+import org.lrml.backend.Storage;
+import org.lrml.backend.cuda.CudaStorage;
+import org.lrml.backend.family.TupleLoss;
 
 /**
  * Launcher of kernels/tupleloss.cu: Backend#tupleLoss, the fused LRML / contrastive / triplet loss and dL/dX.
@@ -16,7 +19,7 @@ import org.lrml.backend.LossSpec;
  * and coefficients, and dX are three launches; the per-tuple losses come back and are summed in tuple order, as
  * the CPU does. No atomics anywhere: the result is bit-for-bit repeatable.
  */
-public final class TupleLossKernels {
+public final class TupleLossKernels implements TupleLoss {
     public static final String STEM = "tupleloss";
     public static final KernelRef DOTS = KernelRef.of(STEM, "tupleloss_dots_f32", 1, 1);
     public static final KernelRef COEF = KernelRef.of(STEM, "tupleloss_coef_f32", 1, 1);
@@ -27,6 +30,13 @@ public final class TupleLossKernels {
 
     public TupleLossKernels(CudaContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public double lossAndGrad(LossSpec spec, Storage x, int n, int d, int[] tuples, int m, int k, Storage dx) {
+        double result = tupleLoss(spec, CudaStorage.buf(x), n, d, tuples, m, k, CudaStorage.bufOrNull(dx));
+        CudaStorage.keepReachable(x, dx);
+        return result;
     }
 
     /** Backend#tupleLoss on float32 X (n x d); dx may be null (loss only). */

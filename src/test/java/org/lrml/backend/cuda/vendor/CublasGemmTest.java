@@ -58,7 +58,7 @@ class CublasGemmTest {
             float[] b = normal(2, c.lengthB());
             float[] cv = normal(3, c.lengthC());
             Storage cs = cpu.upload(cv);
-            cpu.gemm(c.spec(), cpu.upload(a), cpu.upload(b), cs);
+            cpu.gemm().gemm(c.spec(), cpu.upload(a), cpu.upload(b), cs);
             float[] expected = new float[cv.length];
             cpu.download(cs, expected);
             Buf out = blas.upload(cv);

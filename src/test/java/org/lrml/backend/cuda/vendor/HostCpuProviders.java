@@ -42,7 +42,7 @@ final class HostCpuProviders implements GemmProvider, ConvProvider {
     public void gemm(GemmSpec spec, Buf a, Buf b, Buf c) {
         calls++;
         Storage cs = in(c);
-        cpu.gemm(spec, in(a), in(b), cs);
+        cpu.gemm().gemm(spec, in(a), in(b), cs);
         out(cs, c);
     }
 
@@ -50,7 +50,7 @@ final class HostCpuProviders implements GemmProvider, ConvProvider {
     public void forward(ConvGeometry g, Buf x, Buf w, Buf y) {
         calls++;
         Storage ys = in(y);
-        cpu.conv2dForward(g, in(x), in(w), ys);
+        cpu.conv().forward(g, in(x), in(w), ys);
         out(ys, y);
     }
 
@@ -58,7 +58,7 @@ final class HostCpuProviders implements GemmProvider, ConvProvider {
     public void backwardData(ConvGeometry g, Buf dy, Buf w, Buf dx) {
         calls++;
         Storage s = in(dx);
-        cpu.conv2dBackwardData(g, in(dy), in(w), s);
+        cpu.conv().backwardData(g, in(dy), in(w), s);
         out(s, dx);
     }
 
@@ -66,7 +66,7 @@ final class HostCpuProviders implements GemmProvider, ConvProvider {
     public void backwardFilter(ConvGeometry g, Buf x, Buf dy, Buf dw) {
         calls++;
         Storage s = in(dw);
-        cpu.conv2dBackwardFilter(g, in(x), in(dy), s);
+        cpu.conv().backwardFilter(g, in(x), in(dy), s);
         out(s, dw);
     }
 }

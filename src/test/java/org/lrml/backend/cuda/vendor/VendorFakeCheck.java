@@ -107,7 +107,7 @@ public final class VendorFakeCheck {
         float[] cv = normal(3, c.lengthC());
         Backend cpu = Backends.cpu();
         Storage cs = cpu.upload(cv);
-        cpu.gemm(s, cpu.upload(a), cpu.upload(b), cs);
+        cpu.gemm().gemm(s, cpu.upload(a), cpu.upload(b), cs);
         float[] expected = new float[cv.length];
         cpu.download(cs, expected);
         Buf cb = mem.upload(cv);
@@ -127,19 +127,19 @@ public final class VendorFakeCheck {
         Backend cpu = Backends.cpu();
 
         Storage y = cpu.allocate(DType.F32, ny);
-        cpu.conv2dForward(g, cpu.upload(x), cpu.upload(w), y);
+        cpu.conv().forward(g, cpu.upload(x), cpu.upload(w), y);
         Buf yb = mem.upload(java.util.Arrays.copyOf(garbage, (int) ny));
         p.forward(g, mem.upload(x), mem.upload(w), yb);
         check("conv2d forward " + g, g.yShape(), cpu, y, mem.download(yb));
 
         Storage dx = cpu.allocate(DType.F32, nx);
-        cpu.conv2dBackwardData(g, cpu.upload(dy), cpu.upload(w), dx);
+        cpu.conv().backwardData(g, cpu.upload(dy), cpu.upload(w), dx);
         Buf dxb = mem.upload(java.util.Arrays.copyOf(garbage, (int) nx));
         p.backwardData(g, mem.upload(dy), mem.upload(w), dxb);
         check("conv2d backward data " + g, g.xShape(), cpu, dx, mem.download(dxb));
 
         Storage dw = cpu.allocate(DType.F32, nw);
-        cpu.conv2dBackwardFilter(g, cpu.upload(x), cpu.upload(dy), dw);
+        cpu.conv().backwardFilter(g, cpu.upload(x), cpu.upload(dy), dw);
         Buf dwb = mem.upload(java.util.Arrays.copyOf(garbage, (int) nw));
         p.backwardFilter(g, mem.upload(x), mem.upload(dy), dwb);
         check("conv2d backward filter " + g, g.wShape(), cpu, dw, mem.download(dwb));
