@@ -26,6 +26,8 @@
 #define U_IN_RANGE 10
 #define U_GREATER 11
 #define U_RECIPROCAL 12
+#define U_TANH 13
+#define U_SIGMOID 14
 
 #define B_ADD 0
 #define B_SUB 1
@@ -58,6 +60,8 @@ __device__ __forceinline__ double unary_of(int op, double x, double p0, double p
         case U_IN_RANGE: return (p0 <= x && x <= p1) ? 1.0 : 0.0;
         case U_GREATER: return x > p0 ? 1.0 : 0.0;
         case U_RECIPROCAL: return 1.0 / x;
+        case U_TANH: return tanh(x);
+        case U_SIGMOID: return 1.0 / (1.0 + exp(-x));
         default: __trap(); return x;  // unreachable: the launcher only passes known codes
     }
 }

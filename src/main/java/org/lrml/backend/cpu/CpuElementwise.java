@@ -7,7 +7,7 @@ import org.lrml.backend.Storage;
 import org.lrml.backend.family.Elementwise;
 
 /**
- * Elementwise primitives on the CPU. The scalar functions {@link #unaryOf} and {@link #binaryOf}, in
+ * Elementwise primitives on the CPU. The scalar functions of {@link UnaryOp} and {@link BinaryOp}, in
  * double, are the specification of every op; float32 has tight loops for the ops training spends time
  * in, and those loops give the same results (float +, -, *, / and sqrt computed in double and rounded
  * once are exactly the float operations).
@@ -36,37 +36,14 @@ final class CpuElementwise implements Elementwise {
         axpy(alpha, CpuStorage.of(x), CpuStorage.of(y));
     }
 
-    /** The specification of each unary op. */
+    /** The specification of each unary op ({@link UnaryOp#apply}). */
     static double unaryOf(UnaryOp op, double x, double p0, double p1) {
-        return switch (op) {
-            case NEG -> -x;
-            case EXP -> Math.exp(x);
-            case LOG -> Math.log(x);
-            case SQRT -> Math.sqrt(x);
-            case ABS -> Math.abs(x);
-            case SIGN -> Math.signum(x);
-            case RELU -> x > 0 ? x : (x == x ? 0.0 : x);
-            case POW -> Math.pow(x, p0);
-            case AFFINE -> p0 * x + p1;
-            case CLAMP -> Math.min(Math.max(x, p0), p1);
-            case IN_RANGE -> (p0 <= x && x <= p1) ? 1.0 : 0.0;
-            case GREATER -> x > p0 ? 1.0 : 0.0;
-            case RECIPROCAL -> 1.0 / x;
-        };
+        return op.apply(x, p0, p1);
     }
 
-    /** The specification of each binary op. */
+    /** The specification of each binary op ({@link BinaryOp#apply}). */
     static double binaryOf(BinaryOp op, double a, double b) {
-        return switch (op) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            case POW -> Math.pow(a, b);
-            case MAX -> Math.max(a, b);
-            case MIN -> Math.min(a, b);
-            case EQ -> a == b ? 1.0 : 0.0;
-        };
+        return op.apply(a, b);
     }
 
     static void unary(UnaryOp op, CpuStorage x, CpuStorage y, double p0, double p1) {

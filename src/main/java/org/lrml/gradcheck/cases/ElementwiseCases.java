@@ -9,6 +9,8 @@ import java.util.List;
 
 import org.lrml.gradcheck.GradcheckCase;
 import org.lrml.gradcheck.Problem;
+import org.lrml.ops.Sigmoid;
+import org.lrml.ops.Tanh;
 
 /** Elementwise ops, including broadcasting in both directions and inputs used twice. */
 public final class ElementwiseCases {
@@ -39,6 +41,8 @@ public final class ElementwiseCases {
                 new GradcheckCase("abs", "[4,5]", r -> Problem.of(t -> t[0].abs(), awayFromZero(r, 4, 5))),
                 new GradcheckCase("relu", "[4,5]", r -> Problem.of(t -> t[0].relu(), awayFromZero(r, 4, 5))),
                 new GradcheckCase("clamp", "[-0.5, 0.5]", r -> Problem.of(t -> t[0].clamp(-0.5, 0.5), awayFromZeroOf(r, 0.5, 6, 5))),
+                new GradcheckCase("tanh", "[4,5], saturating tails", r -> Problem.of(t -> Tanh.apply(t[0]), uniform(r, -4.0, 4.0, 4, 5))),
+                new GradcheckCase("sigmoid", "[4,5], saturating tails", r -> Problem.of(t -> Sigmoid.apply(t[0]), uniform(r, -6.0, 6.0, 4, 5))),
                 new GradcheckCase("affine", "2.5x - 1", r -> Problem.of(t -> t[0].mul(2.5).sub(1.0), normal(r, 3, 4))),
                 new GradcheckCase("chain", "exp(x)*log(y)+x/y", r -> Problem.of(t -> t[0].exp().mul(t[1].log()).add(t[0].div(t[1])),
                         normal(r, 3, 4), positive(r, 3, 4))));

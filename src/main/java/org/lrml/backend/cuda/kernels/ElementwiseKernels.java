@@ -52,44 +52,11 @@ public final class ElementwiseKernels implements Elementwise {
                 new KernelArgs().ptr("y", y.address()).f32("value", value).i64("n", y.length()));
     }
 
-    /** The operation codes of elementwise.cu (U_*), mapped by name so reordering the enum cannot shift them. */
-    static int code(UnaryOp op) {
-        return switch (op) {
-            case NEG -> 0;
-            case EXP -> 1;
-            case LOG -> 2;
-            case SQRT -> 3;
-            case ABS -> 4;
-            case SIGN -> 5;
-            case RELU -> 6;
-            case POW -> 7;
-            case AFFINE -> 8;
-            case CLAMP -> 9;
-            case IN_RANGE -> 10;
-            case GREATER -> 11;
-            case RECIPROCAL -> 12;
-        };
-    }
-
-    /** The operation codes of elementwise.cu (B_*). */
-    static int code(BinaryOp op) {
-        return switch (op) {
-            case ADD -> 0;
-            case SUB -> 1;
-            case MUL -> 2;
-            case DIV -> 3;
-            case POW -> 4;
-            case MAX -> 5;
-            case MIN -> 6;
-            case EQ -> 7;
-        };
-    }
-
     public void unary(UnaryOp op, Buf x, Buf y, double p0, double p1) {
         if (x.length() != y.length()) {
             throw new IllegalArgumentException("unary " + op + ": input " + x + " and output " + y + " differ in length");
         }
-        ctx.launch1d(ctx.function(UNARY), x.length(), BLOCK, new KernelArgs().i32("op", code(op))
+        ctx.launch1d(ctx.function(UNARY), x.length(), BLOCK, new KernelArgs().i32("op", op.code())
                 .ptr("x", x.address()).ptr("y", y.address()).i64("n", x.length()).f64("p0", p0).f64("p1", p1));
     }
 
@@ -137,7 +104,7 @@ public final class ElementwiseKernels implements Elementwise {
         if (n == 0) {
             return;
         }
-        KernelArgs args = new KernelArgs().i32("op", code(op)).i32("rank", r);
+        KernelArgs args = new KernelArgs().i32("op", op.code()).i32("rank", r);
         Dims.add(args, "shape", dims, r, 1, "binary " + op);
         Dims.add(args, "aStrides", ca, r, 0, "binary " + op);
         Dims.add(args, "bStrides", cb, r, 0, "binary " + op);
