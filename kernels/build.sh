@@ -12,7 +12,7 @@
 # --nvcc PATH (default: nvcc on PATH, else /usr/local/cuda/bin/nvcc).
 #
 # Flags: -O3 -lineinfo, and deliberately no --use_fast_math (results must match the CPU specification).
-# Files are rebuilt only when the .cu, common.cuh or this script changed. Without nvcc the script prints one
+# Files are rebuilt only when the .cu, a header (*.cuh) or this script changed. Without nvcc the script prints one
 # warning and exits 0: the jar then carries no PTX and the CUDA backend says so when asked to start.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -102,7 +102,7 @@ for cu in "$here"/*.cu; do
   stems+=("$stem")
   ptx="$out/$stem.ptx"
   fresh=1
-  if [ ! -f "$ptx" ] || [ "$cu" -nt "$ptx" ] || [ "$here/common.cuh" -nt "$ptx" ] || [ "${BASH_SOURCE[0]}" -nt "$ptx" ] \
+  if [ ! -f "$ptx" ] || [ "$cu" -nt "$ptx" ] || [ -n "$(find "$here" -maxdepth 1 -name "*.cuh" -newer "$ptx" -print -quit)" ] || [ "${BASH_SOURCE[0]}" -nt "$ptx" ] \
      || ! grep -q "^// arch $arch\$" "$ptx" 2>/dev/null; then
     fresh=0
   fi

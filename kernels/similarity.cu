@@ -18,140 +18,28 @@
 //                                    fewer; topk_merge_f32 (topk.cu) then reduces the chunks of each row to the
 //                                    final top-k. Block (256, 1, 1); 1-D grid-stride over (row tile, chunk).
 //
-// Every S element, in both kernels, is the chain acc = fmaf(Q[i][p], G[j][p], acc) over p = 0, 1, ... from
-// acc = 0, padded with zero products to a multiple of 8 -- exactly the arithmetic of sgemm_f32_v2 (gemm.cu) for
-// C = Q G^T with alpha 1 and beta 0. So the fused ranking equals ranking the built-in SGEMM's product bit for bit
+// Every S element, in both kernels, comes from the block tile of gemm_tile.cuh, the one sgemm_f32_v2 (gemm.cu)
+// uses: the chain acc = fmaf(Q[i][p], G[j][p], acc) over p = 0, 1, ... from acc = 0, padded with zero products to
+// a multiple of 8 -- by construction the built-in SGEMM's arithmetic for C = Q G^T with alpha 1 and beta 0. So the fused ranking equals ranking the built-in SGEMM's product bit for bit
 // (values and indices). It does not equal the CPU's product bit for bit (another summation order): against the
 // CPU, values agree within the tolerance rule, and indices wherever the CPU's values are not within tolerance of
 // a tie.
 #include "common.cuh"
-#include <stdint.h>
+#include "gemm_tile.cuh"
 
 typedef unsigned long long u64;
 
-#define SIM_BN 128
-#define SIM_BK 8
-#define SIM_THREADS 256
+#define SIM_BN TILE_BN
+#define SIM_BK TILE_BK
+#define SIM_THREADS TILE_THREADS
 
-// Registers of one thread's share of the next Q tile (BM rows x 8 columns of p): BM/32 consecutive p of one row.
-template <int BM>
-__device__ __forceinline__ void sim_load_q(float (&r)[BM / 32], const float* __restrict__ q, int d, bool vec, int rows,
-                                           int m0, int k0, int tid) {
-    constexpr int LA = BM / 32;
-    constexpr int PER_ROW = SIM_BK / LA;
-    const int row = m0 + tid / PER_ROW;
-    const int col = k0 + (tid % PER_ROW) * LA;
-    const float* p = q + (long long)row * d + col;
-    if constexpr (LA == 4) {
-        if (vec && row < rows && col + 3 < d) {
-            const float4 v = *reinterpret_cast<const float4*>(p);
-            r[0] = v.x; r[1] = v.y; r[2] = v.z; r[3] = v.w;
-            return;
-        }
-    }
-#pragma unroll
-    for (int i = 0; i < LA; ++i) r[i] = (row < rows && col + i < d) ? p[i] : 0.0f;
-}
-
-template <int BM>
-__device__ __forceinline__ void sim_store_q(float (*As)[BM], const float (&r)[BM / 32], int tid) {
-    constexpr int LA = BM / 32;
-    constexpr int PER_ROW = SIM_BK / LA;
-    const int li = tid / PER_ROW;
-    const int lp = (tid % PER_ROW) * LA;
-#pragma unroll
-    for (int i = 0; i < LA; ++i) As[lp + i][li] = r[i];
-}
-
-// Registers of one thread's share of the next G tile (128 rows of G x 8 columns of p): 4 consecutive p of one row.
-__device__ __forceinline__ void sim_load_g(float (&r)[4], const float* __restrict__ g, int d, bool vec, int cols, int n0,
-                                           int k0, int tid) {
-    const int j = n0 + (tid >> 1);
-    const int col = k0 + ((tid & 1) << 2);
-    const float* p = g + (long long)j * d + col;
-    if (vec && j < cols && col + 3 < d) {
-        const float4 v = *reinterpret_cast<const float4*>(p);
-        r[0] = v.x; r[1] = v.y; r[2] = v.z; r[3] = v.w;
-    } else {
-#pragma unroll
-        for (int i = 0; i < 4; ++i) r[i] = (j < cols && col + i < d) ? p[i] : 0.0f;
-    }
-}
-
-__device__ __forceinline__ void sim_store_g(float (*Bs)[SIM_BN], const float (&r)[4], int tid) {
-    const int lj = tid >> 1;
-    const int lp = (tid & 1) << 2;
-#pragma unroll
-    for (int i = 0; i < 4; ++i) Bs[lp + i][lj] = r[i];
-}
-
-__device__ __forceinline__ bool sim_aligned(const float* p, int d) {
-    return (d & 3) == 0 && (reinterpret_cast<uintptr_t>(p) & 15) == 0;
-}
-
-// Local row of register-tile row i (RM = BM/16 rows per thread, two groups of RM/2 so that shared-memory reads of
-// a warp touch few addresses) and local column of register-tile column c.
-template <int BM>
-__device__ __forceinline__ int sim_row(int i, int ty) {
-    constexpr int HALF = BM / 32;
-    return i < HALF ? ty * HALF + i : BM / 2 + ty * HALF + (i - HALF);
-}
-
-__device__ __forceinline__ int sim_col(int c, int tx) {
-    return c < 4 ? tx * 4 + c : 64 + tx * 4 + (c - 4);
-}
-
-// acc[i][c] = S[m0 + sim_row(i)][n0 + sim_col(c)] by the fma chain of sgemm_f32_v2 (see the header). Every thread
-// of the block calls it; it ends with a barrier, after which As and Bs are free.
+// acc[i][c] = S[m0 + tile_row(i)][n0 + tile_col(c)]: Q is op(A) = A (rows x d), G^T is op(B) with B = G stored
+// cols x d, i.e. sgemm_f32_v2's tile for transA = 0, transB = 1 (gemm_tile.cuh).
 template <int BM>
 __device__ __forceinline__ void sim_tile(float (&acc)[BM / 16][8], const float* __restrict__ q, const float* __restrict__ g,
                                          int rows, int cols, int d, int m0, int n0, bool vecQ, bool vecG,
                                          float (*As)[SIM_BK][BM], float (*Bs)[SIM_BK][SIM_BN]) {
-    constexpr int RM = BM / 16;
-    const int tid = threadIdx.x;
-    const int tx = tid & 15;
-    const int ty = tid >> 4;
-#pragma unroll
-    for (int i = 0; i < RM; ++i) {
-#pragma unroll
-        for (int c = 0; c < 8; ++c) acc[i][c] = 0.0f;
-    }
-    const int tiles = (d + SIM_BK - 1) / SIM_BK;
-    float ra[BM / 32];
-    float rb[4];
-    sim_load_q<BM>(ra, q, d, vecQ, rows, m0, 0, tid);
-    sim_load_g(rb, g, d, vecG, cols, n0, 0, tid);
-    sim_store_q<BM>(As[0], ra, tid);
-    sim_store_g(Bs[0], rb, tid);
-    __syncthreads();
-    for (int t = 0; t < tiles; ++t) {
-        const int s = t & 1;
-        const bool more = t + 1 < tiles;
-        if (more) {
-            sim_load_q<BM>(ra, q, d, vecQ, rows, m0, (t + 1) * SIM_BK, tid);
-            sim_load_g(rb, g, d, vecG, cols, n0, (t + 1) * SIM_BK, tid);
-        }
-#pragma unroll
-        for (int p = 0; p < SIM_BK; ++p) {
-            float av[RM];
-#pragma unroll
-            for (int i = 0; i < RM; ++i) av[i] = As[s][p][sim_row<BM>(i, ty)];
-            const float4 b0 = *reinterpret_cast<const float4*>(&Bs[s][p][tx * 4]);
-            const float4 b1 = *reinterpret_cast<const float4*>(&Bs[s][p][64 + tx * 4]);
-            const float bv[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
-#pragma unroll
-            for (int i = 0; i < RM; ++i) {
-#pragma unroll
-                for (int c = 0; c < 8; ++c) acc[i][c] = fmaf(av[i], bv[c], acc[i][c]);
-            }
-        }
-        if (more) {
-            // The other stage was last read before the previous barrier, so it is free to overwrite.
-            sim_store_q<BM>(As[s ^ 1], ra, tid);
-            sim_store_g(Bs[s ^ 1], rb, tid);
-        }
-        __syncthreads();
-    }
+    tile_product<BM, false, true>(acc, q, d, vecQ, g, d, vecG, rows, cols, d, m0, n0, As, Bs);
 }
 
 // S[i * ldS + j] = sum_p Q[i * d + p] G[j * d + p], i < rows, j < cols. The launcher offsets Q and S to a block
@@ -167,11 +55,11 @@ similarity_f32_v1(const float* __restrict__ q, const float* __restrict__ g, int 
     const int tx = threadIdx.x & 15;
     const int ty = threadIdx.x >> 4;
     float acc[8][8];
-    sim_tile<128>(acc, q, g, rows, cols, d, m0, n0, sim_aligned(q, d), sim_aligned(g, d), As, Bs);
+    sim_tile<128>(acc, q, g, rows, cols, d, m0, n0, tile_aligned(q, d), tile_aligned(g, d), As, Bs);
     const bool vecS = (ldS & 3) == 0 && (reinterpret_cast<uintptr_t>(s) & 15) == 0;
 #pragma unroll
     for (int i = 0; i < 8; ++i) {
-        const int row = m0 + sim_row<128>(i, ty);
+        const int row = m0 + tile_row<128>(i, ty);
         if (row >= rows) continue;
         float* srow = s + (long long)row * ldS;
 #pragma unroll
@@ -242,8 +130,8 @@ similarity_topk_f32_v1(const float* __restrict__ q, const float* __restrict__ g,
     const int colTiles = (cols + SIM_BN - 1) / SIM_BN;
     const int rowTiles = (rows + SIMK_BM - 1) / SIMK_BM;
     const long long items = (long long)rowTiles * chunks;
-    const bool vecQ = sim_aligned(q, d);
-    const bool vecG = sim_aligned(g, d);
+    const bool vecQ = tile_aligned(q, d);
+    const bool vecG = tile_aligned(g, d);
     for (long long item = blockIdx.x; item < items; item += gridDim.x) {
         const int rt = (int)(item / chunks);
         const int chunk = (int)(item - (long long)rt * chunks);
@@ -261,7 +149,7 @@ similarity_topk_f32_v1(const float* __restrict__ q, const float* __restrict__ g,
         int labelOf[2];
 #pragma unroll
         for (int i = 0; i < 2; ++i) {
-            rowOf[i] = m0 + sim_row<SIMK_BM>(i, ty);
+            rowOf[i] = m0 + tile_row<SIMK_BM>(i, ty);
             labelOf[i] = (rule != 0 && rowOf[i] < rows) ? rowLabels[rowOf[i]] : 0;
         }
         __syncthreads();
@@ -273,7 +161,7 @@ similarity_topk_f32_v1(const float* __restrict__ q, const float* __restrict__ g,
             for (int h = 0; h < 2; ++h) {
 #pragma unroll
                 for (int i = 0; i < 2; ++i) {
-                    const int li = sim_row<SIMK_BM>(i, ty);
+                    const int li = tile_row<SIMK_BM>(i, ty);
                     const u64 beat = threshold[li];
 #pragma unroll
                     for (int c = 0; c < 4; ++c) {
