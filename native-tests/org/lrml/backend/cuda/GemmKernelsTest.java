@@ -17,7 +17,6 @@ import org.lrml.backend.cuda.kernels.GemmKernels;
  */
 @Tag("gpu")
 class GemmKernelsTest {
-    private static final String VERSION = "lrml.cuda.kernel." + GemmKernels.SGEMM.kernel();
     private static Backend cuda;
 
     @BeforeEach
@@ -27,7 +26,9 @@ class GemmKernelsTest {
 
     @AfterEach
     void defaultVersion() {
-        System.clearProperty(VERSION);
+        if (cuda instanceof CudaBackend b) {
+            b.context().useVersion(GemmKernels.SGEMM, null);
+        }
     }
 
     private static void check(String what, GemmSpec s) {
@@ -51,7 +52,7 @@ class GemmKernelsTest {
     @ParameterizedTest(name = "sgemm_f32_v{0}")
     @ValueSource(ints = {1, 2})
     void everyVersionMatchesTheCpu(int version) {
-        System.setProperty(VERSION, Integer.toString(version));
+        ((CudaBackend) cuda).context().useVersion(GemmKernels.SGEMM, version);
         int[][] sizes = {{131, 67, 259}, {128, 128, 64}, {1, 300, 17}, {257, 1, 33}, {5, 7, 1}, {200, 130, 8}};
         for (int[] mnk : sizes) {
             for (int t = 0; t < 4; t++) {

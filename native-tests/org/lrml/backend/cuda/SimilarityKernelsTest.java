@@ -293,19 +293,18 @@ class SimilarityKernelsTest {
         Storage g = cuda.upload(normal(rng, cols * d));
         RankSpec small = RankSpec.of(rows, cols, 7, true);
         RankResult auto = cuda.similarity().rank(small, q, g, d);
+        SimilarityKernels kernels = (SimilarityKernels) cuda.similarity();
         try {
-            System.setProperty(SimilarityKernels.PATH_PROPERTY, "blocked");
+            kernels.usePath("blocked");
             TopKKernelsTest.assertIdentical(auto, cuda.similarity().rank(small, q, g, d), "forced blocked");
-            System.setProperty(SimilarityKernels.PATH_PROPERTY, "fused");
+            kernels.usePath("fused");
             IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
                     () -> cuda.similarity().rank(RankSpec.of(rows, cols, 40, true), q, g, d));
             assertTrue(tooMany.getMessage().contains("at most 32"), tooMany.getMessage());
-            System.setProperty(SimilarityKernels.PATH_PROPERTY, "quick");
-            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                    () -> cuda.similarity().rank(small, q, g, d));
+            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> kernels.usePath("quick"));
             assertTrue(unknown.getMessage().contains("expected auto, fused (k <= 32) or blocked"), unknown.getMessage());
         } finally {
-            System.clearProperty(SimilarityKernels.PATH_PROPERTY);
+            kernels.usePath("auto");
         }
     }
 

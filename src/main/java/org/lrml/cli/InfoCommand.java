@@ -5,14 +5,15 @@ import java.util.concurrent.Callable;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
+import org.lrml.util.Setting;
 import org.lrml.util.Version;
 
 import picocli.CommandLine.Command;
 
 /** {@code lrml info}: version, Java, and each backend with its state or the reason it is unavailable. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = {"Print the version, the Java runtime, and every backend: available (with device and providers)",
-                "or the exact reason it is not."})
+        description = {"Print the version, the Java runtime, every backend: available (with device and providers)",
+                "or the exact reason it is not, and every -Dlrml.* setting with its default and current value."})
 final class InfoCommand implements Callable<Integer> {
 
     @Override
@@ -42,6 +43,8 @@ final class InfoCommand implements Callable<Integer> {
                 vendors.forEach(l -> System.out.println("    " + l));
             }
         }
+        System.out.println("settings (set with LRML_JAVA_OPTS=\"-D...\" ./lrml ...):");
+        Setting.describeAll().forEach(l -> System.out.println("  " + l));
         return 0;
     }
 

@@ -3,6 +3,7 @@ package org.lrml.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import org.lrml.util.Setting;
 import org.lrml.util.Version;
 
 /** The {@code lrml} command line: one subcommand per job. */
@@ -51,7 +52,7 @@ public final class Main implements Runnable {
             if (ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof IllegalStateException || ex instanceof org.lrml.backend.BackendUnavailableException) {
                 cl.getErr().println("lrml " + cl.getCommandName() + ": error: " + ex.getMessage());
-                if (Boolean.getBoolean("lrml.debug")) {
+                if (Setting.DEBUG.booleanValue(false)) {
                     ex.printStackTrace(cl.getErr());
                 }
                 return 1;

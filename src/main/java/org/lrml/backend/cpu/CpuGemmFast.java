@@ -1,6 +1,7 @@
 package org.lrml.backend.cpu;
 
 import org.lrml.backend.GemmSpec;
+import org.lrml.util.Setting;
 
 /**
  * Float32 GEMM fast path, organised like BLIS/GotoBLAS: op(A) and op(B) are packed into micro-panels
@@ -37,7 +38,7 @@ final class CpuGemmFast {
 
     /** The Vector API kernel unless -Dlrml.cpu.vector=false or the module is missing. */
     private static boolean probeVector() {
-        if (!Boolean.parseBoolean(System.getProperty("lrml.cpu.vector", "true"))) {
+        if (!Setting.CPU_VECTOR.booleanValue(true)) {
             return false;
         }
         try {

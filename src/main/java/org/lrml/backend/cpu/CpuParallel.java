@@ -7,6 +7,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
+import org.lrml.util.Setting;
+
 /**
  * Parallel loops for the CPU kernels. Work is cut into chunks whose boundaries depend only on the
  * problem size, never on the thread count or timing, and every chunk writes disjoint outputs, so results
@@ -14,8 +16,7 @@ import java.util.function.IntConsumer;
  * Threads: {@code -Dlrml.cpu.threads=N} (default: available processors).
  */
 public final class CpuParallel {
-    public static final int THREADS = Math.max(1,
-            Integer.getInteger("lrml.cpu.threads", Runtime.getRuntime().availableProcessors()));
+    public static final int THREADS = Setting.CPU_THREADS.intValue(Runtime.getRuntime().availableProcessors(), 1);
     private static final ThreadLocal<boolean[]> IN_WORKER = ThreadLocal.withInitial(() -> new boolean[1]);
     private static final ExecutorService POOL = THREADS > 1 ? Executors.newFixedThreadPool(THREADS - 1, r -> {
         Thread t = new Thread(r, "lrml-cpu");

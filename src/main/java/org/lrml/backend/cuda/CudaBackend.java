@@ -40,6 +40,7 @@ import org.lrml.backend.cuda.kernels.TupleLossKernels;
 import org.lrml.backend.cuda.vendor.CudnnConvolution;
 import org.lrml.backend.cuda.vendor.VendorProviders;
 import org.lrml.backend.DType;
+import org.lrml.util.Setting;
 
 /**
  * The CUDA backend: float32 tensors in device memory, every primitive a launch of the project's own PTX kernels
@@ -107,7 +108,7 @@ public final class CudaBackend implements Backend {
     }
 
     private static String forced(Family f) {
-        return System.getProperty(Providers.PROPERTY_PREFIX + f.key());
+        return Setting.CUDA_PROVIDER.value(f.key());
     }
 
     /**
@@ -116,7 +117,7 @@ public final class CudaBackend implements Backend {
      * missing from the jar, or a driver too old for the PTX (with the command that rebuilds it).
      */
     public static Backend open() {
-        int index = Integer.getInteger("lrml.cuda.device", 0);
+        int index = Setting.CUDA_DEVICE.intValue(0, 0);
         JCudaDevice device;
         try {
             device = JCudaDevice.open(index);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.lrml.backend.BackendUnavailableException;
 import org.lrml.backend.cuda.vendor.NativeStream;
 import org.lrml.backend.cuda.vendor.VendorContext;
+import org.lrml.util.Setting;
 
 /**
  * The runtime under the CUDA backend: one device with its stream, the caching allocator, the loaded kernel
@@ -27,6 +28,7 @@ public final class CudaContext implements AutoCloseable, ScratchSource {
     final PtxBundle ptx;
     final boolean syncEachLaunch;
     private final Map<String, KernelModule> modules = new LinkedHashMap<>();
+    private final KernelVersions versions = KernelVersions.fromSettings();
     private final int maxBlocks1d;
     private volatile boolean capturing;
     private volatile String lastLaunch = "none";
@@ -36,7 +38,7 @@ public final class CudaContext implements AutoCloseable, ScratchSource {
         this.device = device;
         this.ptx = ptx;
         this.allocator = new CudaAllocator(device);
-        this.syncEachLaunch = Boolean.getBoolean(SYNC_PROPERTY);
+        this.syncEachLaunch = Setting.CUDA_SYNC_EACH_LAUNCH.booleanValue(false);
         this.maxBlocks1d = Math.max(1, device.info().multiprocessors()) * BLOCKS_PER_SM;
     }
 
@@ -101,7 +103,20 @@ public final class CudaContext implements AutoCloseable, ScratchSource {
             throw new IllegalStateException("kernels/" + ref.stem() + ".ptx is not loaded (the PTX bundle from " + ptx.source()
                     + " lists " + modules.keySet() + "); rebuild the PTX");
         }
-        return m.function(ref.entry());
+        return m.function(ref.entry(version(ref)));
+    }
+
+    /** The version of ref this context launches: the default or the one -Dlrml.cuda.kernel.NAME forced at open. */
+    public int version(KernelRef ref) {
+        return versions.version(ref);
+    }
+
+    /**
+     * Launch another version of ref on this context from now on (null: the default again). A hook for tests and
+     * benchmarks that compare versions on one open backend; everything else sets -Dlrml.cuda.kernel.NAME.
+     */
+    public void useVersion(KernelRef ref, Integer version) {
+        versions.force(ref, version);
     }
 
     // ---------------------------------------------------------------- launches

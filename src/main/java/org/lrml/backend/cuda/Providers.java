@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.lrml.backend.BackendUnavailableException;
+import org.lrml.util.Setting;
 
 /**
  * Which implementation serves each op family on the CUDA backend, and why. Each family lists its options in
@@ -71,7 +72,7 @@ public final class Providers {
         Map<Family, Row> rows = new EnumMap<>(Family.class);
         for (Family f : Family.values()) {
             List<Option> opts = options.getOrDefault(f, List.of());
-            String forcedName = System.getProperty(PROPERTY_PREFIX + f.key());
+            String forcedName = Setting.CUDA_PROVIDER.value(f.key());
             Option active = null;
             boolean forced = forcedName != null && !forcedName.isBlank();
             if (forced) {

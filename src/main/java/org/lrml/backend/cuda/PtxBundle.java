@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Properties;
 
 import org.lrml.backend.BackendUnavailableException;
+import org.lrml.util.Setting;
 
 /**
  * The PTX kernels the engine launches: {@code kernels/<stem>.ptx} and {@code kernels/manifest.properties}
@@ -33,8 +34,8 @@ final class PtxBundle {
 
     /** The bundle in use, or the exact reason there is none. */
     static PtxBundle load() {
-        String d = System.getProperty(DIR_PROPERTY);
-        if (d != null && !d.isBlank()) {
+        String d = Setting.CUDA_PTX_DIR.value();
+        if (d != null) {
             Path dir = Path.of(d);
             Path m = dir.resolve("manifest.properties");
             if (!Files.isRegularFile(m)) {

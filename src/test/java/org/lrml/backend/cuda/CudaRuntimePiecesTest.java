@@ -66,14 +66,20 @@ class CudaRuntimePiecesTest {
 
     @Test
     void kernelVersionsCanBeForcedAndAreChecked() {
+        assertEquals("sgemm_f32_v2", GemmKernels.SGEMM.entry());
+        assertEquals(2, KernelVersions.of(Map.of()).version(GemmKernels.SGEMM));
+        assertEquals(1, KernelVersions.of(Map.of("sgemm_f32", "1")).version(GemmKernels.SGEMM));
+        assertEquals(1, KernelVersions.of(Map.of("sgemm_f32", "v1")).version(GemmKernels.SGEMM));
+        KernelVersions seven = KernelVersions.of(Map.of("sgemm_f32", "v7"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> seven.version(GemmKernels.SGEMM));
+        assertTrue(e.getMessage().contains("-Dlrml.cuda.kernel.sgemm_f32=7: kernels/gemm.cu has versions [1, 2]"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> KernelVersions.of(Map.of("sgemm_f32", "two")));
+        assertTrue(e.getMessage().contains("expected a version number"), e.getMessage());
         String prop = "lrml.cuda.kernel." + GemmKernels.SGEMM.kernel();
         try {
-            assertEquals("sgemm_f32_v2", GemmKernels.SGEMM.entry());
             System.setProperty(prop, "1");
-            assertEquals("sgemm_f32_v1", GemmKernels.SGEMM.entry());
-            System.setProperty(prop, "v7");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, GemmKernels.SGEMM::entry);
-            assertTrue(e.getMessage().contains("has versions [1, 2]"), e.getMessage());
+            assertEquals(1, KernelVersions.fromSettings().version(GemmKernels.SGEMM), "read from the property");
         } finally {
             System.clearProperty(prop);
         }

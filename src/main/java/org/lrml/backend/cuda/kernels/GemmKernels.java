@@ -34,7 +34,7 @@ public final class GemmKernels implements GemmProvider {
         if (s.m() == 0 || s.n() == 0) {
             return;
         }
-        int version = SGEMM.version();
+        int version = ctx.version(SGEMM);
         int tile = version == 1 ? 16 : 128;
         // A grid covers at most 65535 row tiles; taller problems run as row chunks (offsets move down A and C).
         long rowsPerLaunch = (long) MAX_GRID_YZ * tile;

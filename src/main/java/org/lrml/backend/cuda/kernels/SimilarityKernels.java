@@ -9,6 +9,7 @@ import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.cuda.KernelArgs;
 import org.lrml.backend.cuda.KernelRef;
 import org.lrml.backend.family.Similarity;
+import org.lrml.util.Setting;
 
 /**
  * Launcher of kernels/similarity.cu: S = Q G^T (similarity_f32_v1) and its fused ranking (the Similarity family). Default versions:
@@ -39,10 +40,13 @@ public final class SimilarityKernels implements Similarity {
 
     private final CudaContext ctx;
     private final TopKKernels topk;
+    /** auto, fused or blocked: read once, when the backend opens. */
+    private volatile String path;
 
     public SimilarityKernels(CudaContext ctx, TopKKernels topk) {
         this.ctx = ctx;
         this.topk = topk;
+        this.path = Setting.CUDA_SIMILARITY_RANK.choice("auto", "auto", "fused", "blocked");
     }
 
     @Override
@@ -95,18 +99,31 @@ public final class SimilarityKernels implements Similarity {
     }
 
     /**
-     * Backend#similarityRank: fused for k <= FUSED_MAX_K, blocked otherwise; {@code -D}{@value #PATH_PROPERTY}
+     * The Similarity family's rank: fused for k <= FUSED_MAX_K, blocked otherwise; {@code -D}{@value #PATH_PROPERTY}
      * {@code =fused} or {@code =blocked} forces one (to compare them in benchmarks).
      */
     public RankResult similarityRank(RankSpec spec, Buf q, Buf g, int d) {
-        String path = System.getProperty(PATH_PROPERTY, "auto").trim();
         return switch (path) {
             case "auto" -> spec.k() <= FUSED_MAX_K ? similarityRankFused(spec, q, g, d)
                     : similarityRankBlocked(spec, q, g, d, BLOCK_ELEMENTS);
             case "fused" -> similarityRankFused(spec, q, g, d);
-            case "blocked" -> similarityRankBlocked(spec, q, g, d, BLOCK_ELEMENTS);
-            default -> throw new IllegalArgumentException("-D" + PATH_PROPERTY + "=" + path
-                    + ": expected auto, fused (k <= " + FUSED_MAX_K + ") or blocked");
+            default -> similarityRankBlocked(spec, q, g, d, BLOCK_ELEMENTS);
+        };
+    }
+
+    /**
+     * Takes another path from now on: auto, fused or blocked (a hook for tests and benchmarks on one open backend;
+     * everything else sets -Dlrml.cuda.similarityRank before the backend opens).
+     */
+    public void usePath(String newPath) {
+        this.path = checkPath(newPath);
+    }
+
+    private static String checkPath(String p) {
+        return switch (p) {
+            case "auto", "fused", "blocked" -> p;
+            default -> throw new IllegalArgumentException("-D" + PATH_PROPERTY + "=" + p + ": expected auto, fused (k <= "
+                    + FUSED_MAX_K + ") or blocked");
         };
     }
 

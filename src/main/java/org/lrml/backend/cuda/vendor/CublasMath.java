@@ -1,6 +1,7 @@
 package org.lrml.backend.cuda.vendor;
 
-import java.util.Locale;
+
+import org.lrml.util.Setting;
 
 /**
  * The cuBLAS math mode every handle gets: CUBLAS_DEFAULT_MATH, which for float32 GEMM is plain FP32 (TF32 tensor
@@ -16,12 +17,8 @@ public final class CublasMath {
     }
 
     public static int mode() {
-        String v = System.getProperty(PROPERTY, "default").trim().toLowerCase(Locale.ROOT);
-        return switch (v) {
-            case "default" -> DEFAULT_MATH;
-            case "pedantic" -> PEDANTIC_MATH;
-            default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + v + ": expected default or pedantic");
-        };
+        return Setting.CUDA_CUBLAS_MATH.choice("default", "default", "pedantic").equals("pedantic") ? PEDANTIC_MATH
+                : DEFAULT_MATH;
     }
 
     public static String describe() {

@@ -12,6 +12,7 @@ import org.lrml.backend.cuda.Buf;
 import org.lrml.backend.cuda.ConvProvider;
 import org.lrml.backend.cuda.ScratchSource;
 import org.lrml.backend.cuda.kernels.ConvKernels;
+import org.lrml.util.Setting;
 
 /**
  * Convolution through cuDNN's convolution API. Per geometry a plan holds the descriptors (x and y float32 NCHW
@@ -50,7 +51,12 @@ public final class CudnnConvolution implements ConvProvider {
         this.fallback = fallback;
         this.strict = strict;
         this.describe = describe;
-        this.workspaceLimit = Long.getLong(WORKSPACE_PROPERTY, 1024L) << 20;
+        this.workspaceLimit = (long) workspaceMiB() << 20;
+    }
+
+    /** The largest workspace a call may take, in MiB ({@code -Dlrml.cuda.cudnn.workspaceMiB}, default 1024). */
+    static int workspaceMiB() {
+        return Setting.CUDA_CUDNN_WORKSPACE_MIB.intValue(1024, 0);
     }
 
     private enum Pass {

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.lrml.util.Setting;
+
 /**
  * Where the vendor libraries (libcublas.so.N, libcudnn.so.N) are looked for, in this order:
  * <ol>
@@ -52,7 +54,7 @@ public final class LibrarySearch {
 
     /** The search this process uses: its system property, environment, home and working folder. */
     public static LibrarySearch fromEnvironment() {
-        return of(System.getProperty(PROPERTY), System.getenv(), Path.of(System.getProperty("user.home", "/root")),
+        return of(Setting.CUDA_LIBS.value(), System.getenv(), Path.of(System.getProperty("user.home", "/root")),
                 Path.of("").toAbsolutePath(), Path.of("/"));
     }
 

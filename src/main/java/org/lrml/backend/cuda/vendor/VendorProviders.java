@@ -4,10 +4,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.lrml.backend.cuda.ConvProvider;
 import org.lrml.backend.cuda.GemmProvider;
+import org.lrml.util.Setting;
 
 /**
  * The vendor-library providers of the CUDA backend: {@code cublas} for gemm and {@code cudnn} for conv, each served
@@ -57,16 +57,12 @@ public final class VendorProviders implements AutoCloseable {
 
     /** Why a binding is skipped by -Dlrml.cuda.binding, or null when it may be tried. */
     static String skipped(Binding<?> b) {
-        String only = System.getProperty(BINDING_PROPERTY);
-        if (only == null || only.isBlank()) {
+        String want = Setting.CUDA_BINDING.choice(null, "jcuda", "ffm");
+        if (want == null) {
             return null;
         }
-        String want = only.trim().toLowerCase(Locale.ROOT);
-        if (!want.equals("ffm") && !want.equals("jcuda")) {
-            throw new IllegalArgumentException("-D" + BINDING_PROPERTY + "=" + only + ": expected jcuda or ffm");
-        }
         boolean isFfm = b.label().endsWith("via FFM");
-        return isFfm == want.equals("ffm") ? null : "skipped: -D" + BINDING_PROPERTY + "=" + only;
+        return isFfm == want.equals("ffm") ? null : "skipped: -D" + BINDING_PROPERTY + "=" + want;
     }
 
     /** A probe that never throws: JCuda's classes may be missing, a library may be broken. */
@@ -137,7 +133,7 @@ public final class VendorProviders implements AutoCloseable {
         boolean strict = forcedConv != null && forcedConv.trim().equalsIgnoreCase(CONV);
         ConvProvider conv = dnn.session == null ? null : new CudnnConvolution(dnn.session, ctx.scratch(), builtinConv,
                 strict, dnn.binding.describe() + ", deterministic algorithms, FMA math (no TF32), workspace up to "
-                + Long.getLong(CudnnConvolution.WORKSPACE_PROPERTY, 1024L) + " MiB from the caching allocator");
+                + CudnnConvolution.workspaceMiB() + " MiB from the caching allocator");
         return new VendorProviders(gemm, blas.reason, conv, dnn.reason);
     }
 
