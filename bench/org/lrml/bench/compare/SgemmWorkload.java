@@ -13,7 +13,7 @@ import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 
 /**
- * C = A B, float32, n x n (inputs a, b; output c). Provider "default" is {@link Backend#gemm} (on CUDA: cuBLAS where
+ * C = A B, float32, n x n (inputs a, b; output c). Provider "default" is {@link org.lrml.backend.family.Gemm#gemm} (on CUDA: cuBLAS where
  * it loads, else the built-in kernel); "builtin" calls the built-in CUDA SGEMM directly, for the target stated
  * against cuBLAS.
  */

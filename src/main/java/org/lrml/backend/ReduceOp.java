@@ -1,6 +1,6 @@
 package org.lrml.backend;
 
-/** Reductions over a set of axes; see {@link Backend#reduce}. */
+/** Reductions over a set of axes; see {@link org.lrml.backend.family.Reduce#reduce}. */
 public enum ReduceOp {
     SUM, MAX, MIN
 }

@@ -47,7 +47,7 @@ public final class LayoutKernels implements Layout {
         CudaStorage.keepReachable(src, dst);
     }
 
-    /** Backend#copyStrided with int strides. */
+    /** Layout#copyStrided with int strides. */
     public void copyStrided(Buf src, long srcOffset, int[] srcStrides, Buf dst, long dstOffset, int[] dstStrides,
                             int[] shape) {
         long[] s = new long[shape.length];

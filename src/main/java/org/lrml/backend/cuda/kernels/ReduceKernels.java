@@ -47,7 +47,7 @@ public final class ReduceKernels implements Reduce {
         };
     }
 
-    /** See Backend#reduce: out has the shape with reduced axes set to 1. */
+    /** See Reduce#reduce: out has the shape with reduced axes set to 1. */
     public void reduce(ReduceOp op, Buf x, int[] shape, boolean[] axes, Buf out) {
         if (axes.length != shape.length) {
             throw new IllegalArgumentException("reduce: " + axes.length + " axis flags for shape " + Shape.str(shape));

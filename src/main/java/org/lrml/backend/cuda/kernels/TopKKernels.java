@@ -12,7 +12,7 @@ import org.lrml.backend.cuda.KernelRef;
 import org.lrml.backend.family.Ranking;
 
 /**
- * Launcher of kernels/topk.cu: top-k / bottom-k per row (Backend#rank), identical to the CPU's CpuRanking in values
+ * Launcher of kernels/topk.cu: top-k / bottom-k per row (Ranking#rank), identical to the CPU's CpuRanking in values
  * and indices. Default versions: topk_select_f32_v1, topk_merge_f32_v1.
  *
  * <p>Plan of one ranking: rows are split into column segments when there are too few rows to occupy the GPU
@@ -46,7 +46,7 @@ public final class TopKKernels implements Ranking {
         return result;
     }
 
-    /** Backend#rank: the scores block is spec.rows() x spec.cols(), row-major. */
+    /** Ranking#rank: the scores block is spec.rows() x spec.cols(), row-major. */
     public RankResult rank(RankSpec spec, Buf scores) {
         long need = (long) spec.rows() * spec.cols();
         if (scores.length() != need) {

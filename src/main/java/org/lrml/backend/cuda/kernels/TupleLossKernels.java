@@ -11,7 +11,7 @@ import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.family.TupleLoss;
 
 /**
- * Launcher of kernels/tupleloss.cu: Backend#tupleLoss, the fused LRML / contrastive / triplet loss and dL/dX.
+ * Launcher of kernels/tupleloss.cu: TupleLoss#lossAndGrad, the fused LRML / contrastive / triplet loss and dL/dX.
  * Default versions: tupleloss_dots_f32_v1, tupleloss_coef_f32_v1, tupleloss_grad_f32_v1.
  *
  * <p>One call: the tuple table and its row index (CSR: for each row of X, the entries t * w + column naming it,
@@ -39,7 +39,7 @@ public final class TupleLossKernels implements TupleLoss {
         return result;
     }
 
-    /** Backend#tupleLoss on float32 X (n x d); dx may be null (loss only). */
+    /** TupleLoss#lossAndGrad on float32 X (n x d); dx may be null (loss only). */
     public double tupleLoss(LossSpec spec, Buf x, int n, int d, int[] tuples, int m, int k, Buf dx) {
         validate(x, n, d, tuples, m, k, dx);
         int w = 2 + k;
