@@ -8,12 +8,15 @@
 //   5 COPY   u64 src, u64 dst, u64 n
 //   6 LAUNCH u16 name length, name, u32 grid x y z, block x y z, u32 arg bytes, args -> status
 //   7 QUIT
+// Environment: LRML_EMU_BLOCK_ORDER = shuffle (default), reverse or in-order: the order blocks of a launch run in.
 // The kernel table (name -> wrapper that unpacks the argument bytes into typed parameters) is generated from
 // the kernels' extern "C" signatures by the test build (emu_dispatch.cpp).
 #include "cuda_emu.h"
 
 #include <csignal>
 #include <setjmp.h>
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <sys/mman.h>
@@ -22,6 +25,11 @@
 #include <vector>
 
 dim3 threadIdx, blockIdx, blockDim, gridDim;
+
+// Block order of every launch (LRML_EMU_BLOCK_ORDER = shuffle, reverse or in-order; read at start-up).
+enum BlockOrder { ORDER_SHUFFLE, ORDER_REVERSE, ORDER_IN_ORDER };
+static BlockOrder blockOrder = ORDER_SHUFFLE;
+static unsigned long long launchCount = 0;
 
 struct KernelEntry {
     void (*run)(const unsigned char*, size_t);
@@ -228,15 +236,31 @@ void launch() {
     failed = false;
     gridDim = dim3{g[0], g[1], g[2]};
     blockDim = dim3{b[0], b[1], b[2]};
-    for (unsigned z = 0; z < g[2]; ++z) {
-        for (unsigned y = 0; y < g[1]; ++y) {
-            for (unsigned x = 0; x < g[0]; ++x) {
-                blockIdx = dim3{x, y, z};
-                if (!runBlock(nThreads)) {
-                    error(failure);
-                    return;
-                }
-            }
+    // A GPU runs blocks in no particular order and side by side; a kernel whose result depends on the order
+    // (two blocks read-modify-writing the same output) is wrong there even when it passes in order here. So the
+    // blocks run in a shuffled order by default (deterministic: seeded by the launch count), reversed or in order
+    // when LRML_EMU_BLOCK_ORDER says so.
+    const unsigned long long total = (unsigned long long)g[0] * g[1] * g[2];
+    std::vector<unsigned long long> order(total);
+    for (unsigned long long i = 0; i < total; ++i) order[i] = i;
+    if (blockOrder == ORDER_REVERSE) {
+        std::reverse(order.begin(), order.end());
+    } else if (blockOrder == ORDER_SHUFFLE && total > 1) {
+        unsigned long long state = 0x9E3779B97F4A7C15ull * (++launchCount) + 0x632BE59BD9B4E019ull;
+        for (unsigned long long i = total - 1; i > 0; --i) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned long long j = (state >> 11) % (i + 1);
+            std::swap(order[i], order[j]);
+        }
+    }
+    for (unsigned long long i : order) {
+        const unsigned x = (unsigned)(i % g[0]);
+        const unsigned y = (unsigned)((i / g[0]) % g[1]);
+        const unsigned z = (unsigned)(i / ((unsigned long long)g[0] * g[1]));
+        blockIdx = dim3{x, y, z};
+        if (!runBlock(nThreads)) {
+            error(failure);
+            return;
         }
     }
     ok();
@@ -310,6 +334,17 @@ int main() {
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigaction(SIGSEGV, &sa, nullptr);
     sigaction(SIGBUS, &sa, nullptr);
+    if (const char* o = std::getenv("LRML_EMU_BLOCK_ORDER")) {
+        const std::string order(o);
+        if (order == "reverse") {
+            blockOrder = ORDER_REVERSE;
+        } else if (order == "in-order") {
+            blockOrder = ORDER_IN_ORDER;
+        } else if (order != "shuffle" && !order.empty()) {
+            fprintf(stderr, "emulator: LRML_EMU_BLOCK_ORDER=%s: expected shuffle, reverse or in-order\n", o);
+            return 2;
+        }
+    }
     for (;;) {
         unsigned char op = get<unsigned char>();
         switch (op) {

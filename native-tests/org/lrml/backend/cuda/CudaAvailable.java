@@ -73,6 +73,12 @@ public final class CudaAvailable {
         return CudaBackend.openWith(new EmulatedDevice(EmulatorBuild.binary(root, List.of(stems)), memory));
     }
 
+    /** A fresh backend on the emulator whose launches run their blocks in the given order (shuffle, reverse, in-order). */
+    static CudaBackend emulatedInOrder(String blockOrder) {
+        Path root = Path.of("").toAbsolutePath();
+        return CudaBackend.openWith(new EmulatedDevice(EmulatorBuild.binary(root, List.of()), 1L << 30, blockOrder));
+    }
+
     /** A second, independent backend of the same kind as the shared one (real GPU or emulator). */
     static CudaBackend fresh(long emulatorMemory) {
         assumeCuda();

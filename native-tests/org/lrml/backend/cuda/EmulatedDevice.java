@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link DeviceApi} backed by the kernel emulator (kernels/emu, built by {@link EmulatorBuild}): device memory
- * lives in the emulator process, launches run the kernels' C++ source there, one block at a time. Lets the whole
+ * lives in the emulator process, launches run the kernels' C++ source there, one block at a time, in a shuffled
+ * order (so a kernel whose result depends on the order of its blocks fails here as it would on a GPU). Lets the whole
  * CUDA backend run its native tests on a machine without a GPU. A memory limit makes out-of-memory testable.
  * Not thread-safe beyond the synchronisation below; graph capture needs a real GPU.
  */
@@ -30,10 +31,17 @@ final class EmulatedDevice implements DeviceApi {
     private boolean closed;
 
     EmulatedDevice(Path binary, long memoryLimit) {
+        this(binary, memoryLimit, "shuffle");
+    }
+
+    /** blockOrder: shuffle (the default: blocks of a launch in a seeded random order), reverse or in-order. */
+    EmulatedDevice(Path binary, long memoryLimit, String blockOrder) {
         try {
             errors = Files.createTempFile("lrml-emu", ".log");
             errors.toFile().deleteOnExit();
-            process = new ProcessBuilder(binary.toString()).redirectError(errors.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(binary.toString()).redirectError(errors.toFile());
+            pb.environment().put("LRML_EMU_BLOCK_ORDER", blockOrder);
+            process = pb.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the kernel emulator " + binary + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package org.lrml.backend.cuda;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lrml.backend.Backend;
@@ -70,5 +71,27 @@ class GemmKernelsTest {
         check("ld + offsets, unaligned", new GemmSpec(2, true, true, 45, 66, 37, 1.0, 3, 47, 37 * 47, 1, 39, 66 * 39,
                 0.0, 5, 67, 45 * 67));
         check("k = 0 scales C", new GemmSpec(1, false, false, 17, 19, 0, 1.0, 0, 1, 0, 0, 19, 0, 2.0, 0, 19, 0));
+    }
+
+    /**
+     * Batches whose C regions overlap (a batch stride of C smaller than one matrix; 0 sums a batch into one C) must
+     * behave as the batches applied one after the other, as GemmSpec defines them: on a GPU the z-blocks of one
+     * launch would read-modify-write the same C side by side. The emulator runs blocks in a shuffled order, so a
+     * launcher that relies on block order fails here too.
+     */
+    @Test
+    void batchesWritingTheSameCRunInOrder() {
+        int m = 37;
+        int n = 45;
+        int k = 19;
+        // beta 1, stride 0: C += sum_b A_b B_b (the gradient of a shared weight).
+        check("stride C 0, beta 1", new GemmSpec(6, false, false, m, n, k, 1.0, 0, k, (long) m * k, 0, n, (long) k * n,
+                1.0, 0, n, 0));
+        // beta 0, stride 0: the last batch wins.
+        check("stride C 0, beta 0", new GemmSpec(6, false, true, m, n, k, 1.0, 0, k, (long) m * k, 0, k, (long) n * k,
+                0.0, 0, n, 0));
+        // C regions that overlap by half a matrix.
+        check("stride C half a matrix", new GemmSpec(5, true, false, m, n, k, 0.5, 0, m, (long) m * k, 0, n, (long) k * n,
+                1.0, 0, n, (long) (m / 2) * n));
     }
 }

@@ -34,6 +34,16 @@ public final class GemmKernels implements GemmProvider {
         if (s.m() == 0 || s.n() == 0) {
             return;
         }
+        if (s.batch() > 1 && outputsOverlap(s)) {
+            // The z-blocks of one launch run side by side: batches that write the same C would race. Queue them
+            // one launch each, in order, on the stream (as the cuBLAS path does).
+            for (int bt = 0; bt < s.batch(); bt++) {
+                gemm(new GemmSpec(1, s.transA(), s.transB(), s.m(), s.n(), s.k(), s.alpha(), s.aOffset() + bt * s.strideA(),
+                        s.lda(), 0, s.bOffset() + bt * s.strideB(), s.ldb(), 0, s.beta(), s.cOffset() + bt * s.strideC(),
+                        s.ldc(), 0), a, b, c);
+            }
+            return;
+        }
         int version = ctx.version(SGEMM);
         int tile = version == 1 ? 16 : 128;
         // A grid covers at most 65535 row tiles; taller problems run as row chunks (offsets move down A and C).
@@ -44,6 +54,11 @@ public final class GemmKernels implements GemmProvider {
             long cShift = m0 * s.ldc();
             launch(version, tile, s, mc, a, s.aOffset() + aShift, b, c, s.cOffset() + cShift);
         }
+    }
+
+    /** Whether consecutive batches' C regions (m rows of ldc, the last n wide) share elements. */
+    static boolean outputsOverlap(GemmSpec s) {
+        return s.strideC() < (long) (s.m() - 1) * s.ldc() + s.n();
     }
 
     private void launch(int version, int tile, GemmSpec s, int m, Buf a, long aOffset, Buf b, Buf c, long cOffset) {
