@@ -5,13 +5,18 @@
 #   kernels/build.sh --arch compute_80 --out DIR      rebuild the PTX with your own nvcc, e.g. for an older
 #                                                     driver; then run with -Dlrml.cuda.ptxDir=DIR
 #
-# Options: --arch compute_NN (default compute_80), --out DIR (default target/classes/kernels, the PTX that the
+# Options: --arch compute_NN (default compute_80), --isa X.Y (the PTX ISA the files declare, default 8.0: see
+# below; "native" keeps nvcc's), --out DIR (default target/classes/kernels, the PTX that the
 # jar carries), --reports DIR (default target/kernels: one ptxas -v report per file and GPU architecture),
 # --check "sm_80 sm_90" (architectures ptxas assembles for; those older than --arch are skipped; with --out and
 # no --reports, the reports go to OUT/ptxas-reports),
 # --nvcc PATH (default: nvcc on PATH, else /usr/local/cuda/bin/nvcc).
 #
 # Flags: -O3 -lineinfo, and deliberately no --use_fast_math (results must match the CPU specification).
+# PTX ISA: a driver JIT-compiles PTX only up to the ISA of its own CUDA version, and nvcc 13 writes ISA 9.0 (driver
+# R580+). The kernels use nothing newer than ISA 8.0 (CUDA 12.0, driver R525+), so the files declare .version 8.0
+# (raised to the minimum of --arch where that is higher), and ptxas assembles exactly that text for every checked
+# architecture, refusing a feature the declared ISA lacks. nvcc's own ISA with --isa native.
 # Files are rebuilt only when the .cu, a header (*.cuh) or this script changed. Without nvcc the script prints one
 # warning and exits 0: the jar then carries no PTX and the CUDA backend says so when asked to start.
 set -euo pipefail
@@ -24,12 +29,14 @@ check="sm_80 sm_90"
 nvcc=""
 reportsGiven=0
 outGiven=0
+isaWanted="8.0"
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch="$2"; shift 2 ;;
     --out) out="$2"; outGiven=1; shift 2 ;;
     --reports) reports="$2"; reportsGiven=1; shift 2 ;;
     --check) check="$2"; shift 2 ;;
+    --isa) isaWanted="$2"; shift 2 ;;
     --nvcc) nvcc="$2"; shift 2 ;;
     -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "kernels/build.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
@@ -43,6 +50,30 @@ case "$arch" in
   compute_[0-9]*) ;;
   *) echo "kernels/build.sh: --arch must look like compute_80, got '$arch'" >&2; exit 2 ;;
 esac
+case "$isaWanted" in
+  native|[0-9].[0-9]) ;;
+  *) echo "kernels/build.sh: --isa must look like 8.0 or be native, got '$isaWanted'" >&2; exit 2 ;;
+esac
+# The lowest ISA each target accepts (.target sm_NN needs at least this .version).
+archIsaMin() {
+  case "$1" in
+    compute_50|compute_52|compute_53|compute_60|compute_61|compute_62|compute_70|compute_72|compute_75) echo "6.0" ;;
+    compute_80) echo "7.0" ;;
+    compute_86) echo "7.1" ;;
+    compute_87) echo "7.4" ;;
+    compute_89|compute_90) echo "7.8" ;;
+    *) echo "native" ;;
+  esac
+}
+isaTarget="$isaWanted"
+minIsa="$(archIsaMin "$arch")"
+if [ "$isaTarget" != native ]; then
+  if [ "$minIsa" = native ]; then
+    isaTarget=native
+  elif [ "$(printf '%s\n%s\n' "$isaTarget" "$minIsa" | sort -V | head -1)" != "$minIsa" ]; then
+    isaTarget="$minIsa"
+  fi
+fi
 
 if [ -z "$nvcc" ]; then
   if command -v nvcc >/dev/null 2>&1; then
@@ -80,13 +111,22 @@ build_one() {
   stem="$(basename "$cu" .cu)"
   ptx="$out/$stem.ptx"
   "$nvcc" -ptx -arch="$arch" -O3 -lineinfo -I"$here" "$cu" -o "$ptx.tmp"
-  { echo "// arch $arch"; cat "$ptx.tmp"; } > "$ptx.tmp2"
+  if [ "$isaTarget" != native ]; then
+    local native
+    native="$(sed -n 's/^\.version \([0-9.]*\).*/\1/p' "$ptx.tmp" | head -1)"
+    # Only ever lowered: an nvcc older than the target ISA keeps its own.
+    if [ "$(printf '%s\n%s\n' "$isaTarget" "$native" | sort -V | head -1)" = "$isaTarget" ]; then
+      sed -i "s/^\.version $native\$/.version $isaTarget/" "$ptx.tmp"
+    fi
+  fi
+  { echo "// arch $arch isa $isaTarget"; cat "$ptx.tmp"; } > "$ptx.tmp2"
   rm -f "$ptx.tmp"
   if [ -n "$ptxas" ]; then
     for a in "${checkArchs[@]}"; do
       if ! "$ptxas" -v -arch="$a" "$ptx.tmp2" -o /dev/null > "$reports/$stem.$a.txt" 2>&1; then
         cat "$reports/$stem.$a.txt" >&2
-        echo "kernels/build.sh: ptxas failed on $stem.ptx for $a" >&2
+        echo "kernels/build.sh: ptxas failed on $stem.ptx for $a (declared PTX ISA $isaTarget; if a kernel now needs a" \
+             "newer ISA, raise --isa and the driver requirement in the README)" >&2
         rm -f "$ptx.tmp2"
         return 1
       fi
@@ -103,7 +143,7 @@ for cu in "$here"/*.cu; do
   ptx="$out/$stem.ptx"
   fresh=1
   if [ ! -f "$ptx" ] || [ "$cu" -nt "$ptx" ] || [ -n "$(find "$here" -maxdepth 1 -name "*.cuh" -newer "$ptx" -print -quit)" ] || [ "${BASH_SOURCE[0]}" -nt "$ptx" ] \
-     || ! grep -q "^// arch $arch\$" "$ptx" 2>/dev/null; then
+     || ! grep -q "^// arch $arch isa $isaTarget\$" "$ptx" 2>/dev/null; then
     fresh=0
   fi
   for a in "${checkArchs[@]}"; do

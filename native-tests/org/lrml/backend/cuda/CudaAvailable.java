@@ -11,7 +11,9 @@ import org.lrml.backend.Backends;
 /**
  * The CUDA backend for the native tests (call it in each test's {@code @BeforeEach}, so every test is reported
  * as skipped with the reason), or a skip that states why (no JCuda natives, no driver, cuInit failed,
- * no device, PTX missing, driver too old). The reason is printed once per run.
+ * no device, PTX missing, driver too old). The reason is printed once per run. On a machine that has a GPU
+ * ({@link GpuPresence}), or with the emulator requested, a backend that does not start fails every test instead:
+ * a run of skips there would pass while proving nothing.
  *
  * <p>{@code -Dlrml.cuda.emulator=true} runs the same tests on a machine without a GPU against the kernel
  * emulator (kernels/emu, built with g++), which executes the kernels' source on the CPU: the launchers,
@@ -27,6 +29,8 @@ public final class CudaAvailable {
 
     private static Backend backend;
     private static String reason;
+    /** Set when the missing backend must fail the run instead of skipping it (a GPU is present, or -Pemulator). */
+    private static String failure;
 
     private CudaAvailable() {
     }
@@ -42,15 +46,26 @@ public final class CudaAvailable {
                     backend = emulated(EMULATOR_MEMORY);
                 } catch (RuntimeException e) {
                     reason = "the kernel emulator is not available: " + e.getMessage();
+                    // -Pemulator asked for it: a suite of skips would pass while testing nothing.
+                    failure = "-D" + EMULATOR_PROPERTY + "=true but " + reason;
                 }
             } else {
                 reason = Backends.cudaUnavailableReason();
                 if (reason == null) {
                     backend = Backends.cuda();
+                } else {
+                    String gpus = GpuPresence.describe();
+                    if (gpus != null) {
+                        // On a GPU machine a backend that cannot start is the failure to report, not a skip.
+                        failure = "this machine has a GPU (" + gpus + ") but the CUDA backend did not start: " + reason;
+                    }
                 }
             }
             System.out.println(reason == null ? "[native tests] on " + backend.describe().lines().findFirst().orElse("")
                     : "[native tests] skipped: " + reason);
+        }
+        if (failure != null) {
+            throw new AssertionError(failure);
         }
         Assumptions.assumeTrue(reason == null, () -> "no CUDA backend: " + reason);
         return backend;

@@ -60,10 +60,10 @@ class SimilarityKernelsTest {
         return f;
     }
 
-    /** S = Q G^T by the CUDA backend's SGEMM. */
+    /** S = Q G^T by the CUDA backend's built-in SGEMM (the kernel similarity.cu must match bit for bit). */
     static Storage gemmS(Storage q, Storage g, int rows, int cols, int d) {
         Storage s = cuda.allocate(DType.F32, (long) rows * cols);
-        cuda.gemm().gemm(GemmSpec.of(false, true, rows, cols, d), q, g, s);
+        Builtin.gemm(cuda).gemm(GemmSpec.of(false, true, rows, cols, d), q, g, s);
         return s;
     }
 

@@ -27,6 +27,9 @@ class PtxResourcesTest {
             manifest.load(in);
         }
         assertEquals(String.join(",", KernelSources.stems()), manifest.getProperty("stems"));
+        // The jar must load on drivers for CUDA 12.0 (R525) and newer, not only on CUDA 13 drivers (docs/cuda.md).
+        assertEquals("8.0", manifest.getProperty("ptxIsa"), "the shipped PTX must declare ISA 8.0 (R525+ drivers)");
+        assertEquals(12000, PtxIsa.requiredDriver(manifest.getProperty("ptxIsa")));
         assertTrue(manifest.getProperty("ptxasChecked").contains("sm_80") && manifest.getProperty("ptxasChecked")
                 .contains("sm_90"), manifest.toString());
         for (String stem : KernelSources.stems()) {
