@@ -11,6 +11,7 @@
 //                                      Block: power of two <= 256.
 //   bn_bwd_input_f32      v1 [default] grid-stride dx = gamma invStd (dy - sumDy/M - xhat sumDyXhat/M), M = n s,
 //                                      computed in double and rounded once.
+// nvcc-flags: -fmad=false (the CPU computes these doubles without fused multiply-adds (bit parity))
 #include "common.cuh"
 
 // Element r (< n s) of channel ch: sample b = r / s, position j = r % s.

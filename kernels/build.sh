@@ -12,7 +12,8 @@
 # no --reports, the reports go to OUT/ptxas-reports),
 # --nvcc PATH (default: nvcc on PATH, else /usr/local/cuda/bin/nvcc).
 #
-# Flags: -O3 -lineinfo, and deliberately no --use_fast_math (results must match the CPU specification).
+# Flags: -O3 -lineinfo, and deliberately no --use_fast_math (results must match the CPU specification); a .cu file
+# adds its own with a header line "// nvcc-flags: -flag (why)", e.g. -fmad=false where it promises CPU bit parity.
 # PTX ISA: a driver JIT-compiles PTX only up to the ISA of its own CUDA version, and nvcc 13 writes ISA 9.0 (driver
 # R580+). The kernels use nothing newer than ISA 8.0 (CUDA 12.0, driver R525+), so the files declare .version 8.0
 # (raised to the minimum of --arch where that is higher), and ptxas assembles exactly that text for every checked
@@ -110,7 +111,10 @@ build_one() {
   local cu="$1" stem ptx a
   stem="$(basename "$cu" .cu)"
   ptx="$out/$stem.ptx"
-  "$nvcc" -ptx -arch="$arch" -O3 -lineinfo -I"$here" "$cu" -o "$ptx.tmp"
+  # A file may add nvcc flags in a header line "// nvcc-flags: ..." (e.g. -fmad=false where it promises CPU parity).
+  local extra
+  extra="$(sed -n 's|^// nvcc-flags: \(-[^ ]*\).*|\1|p' "$cu" | head -1)"
+  "$nvcc" -ptx -arch="$arch" -O3 -lineinfo $extra -I"$here" "$cu" -o "$ptx.tmp"
   if [ "$isaTarget" != native ]; then
     local native
     native="$(sed -n 's/^\.version \([0-9.]*\).*/\1/p' "$ptx.tmp" | head -1)"

@@ -12,6 +12,8 @@
 //   adam_f32 v1 [default] Adam (L2 weight decay added to the gradient) or AdamW (decoupled: param *= 1 - lr wd
 //                         first), bias-corrected with bc1 = 1 - beta1^t and bc2 = 1 - beta2^t from the host;
 //                         s1 = first moment m, s2 = second moment v.
+// nvcc-flags: -fmad=false (the CPU computes these doubles without fused multiply-adds, and the stored state must
+// match it bit for bit (a resumed run reads it back))
 #include "common.cuh"
 
 // 64 bytes; OptimKernels writes this layout little-endian, field by field.
