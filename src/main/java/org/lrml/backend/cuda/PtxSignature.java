@@ -9,14 +9,18 @@ import java.util.regex.Pattern;
 
 /**
  * The parameter list of one kernel as its PTX declares it ({@code .param .u64 x}, {@code .param .f32 y},
- * {@code .param .align 8 .b8 z[64]}), used to check every launch's {@link KernelArgs} before it reaches the
+ * {@code .param .align 8 .b8 z[64]}, {@code .param .u64 .ptr .align 8 w}), used to check every launch's {@link KernelArgs} before it reaches the
  * driver: a launcher that passes an int where the kernel expects a long would otherwise run with garbage.
  */
 public record PtxSignature(String kernel, List<String> paramTypes) {
 
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
-    private static final Pattern PARAM = Pattern.compile(
-            "\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.(\\w+)\\s+\\w+(?:\\[(\\d+)])?");
+    /**
+     * {@code .param [.align N] .type [.ptr [.space] [.align N]] name[[N]]}: the pointer attributes are what LLVM and
+     * newer nvcc write for kernel pointer parameters ({@code .param .u64 .ptr .global .align 16 x}).
+     */
+    private static final Pattern PARAM = Pattern.compile("\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.(\\w+)"
+            + "(?:\\s+\\.ptr(?:\\s+\\.(?:global|const|local|shared))?(?:\\s+\\.align\\s+\\d+)?)?\\s+\\w+(?:\\[(\\d+)])?");
 
     /** Every .entry of a PTX text, by name, in file order. */
     public static Map<String, PtxSignature> parse(String ptx) {

@@ -26,12 +26,20 @@ class CudaRuntimePiecesTest {
             "\t.param .f32 k_v1_param_3,",
             "\t.param .f64 k_v1_param_4",
             ")", "{", "\tret;", "}",
-            ".visible .entry empty_v1()", "{", "\tret;", "}");
+            ".visible .entry empty_v1()", "{", "\tret;", "}",
+            ".visible .entry ptrs_v1(",
+            "\t.param .u64 .ptr .align 1 ptrs_v1_param_0,",
+            "\t.param .u64 .ptr .global .align 16 ptrs_v1_param_1,",
+            "\t.param .u64 .ptr ptrs_v1_param_2,",
+            "\t.param .u32 ptrs_v1_param_3",
+            ")", "{", "\tret;", "}");
 
     @Test
     void ptxSignaturesAreParsedAndChecked() {
         Map<String, PtxSignature> sigs = PtxSignature.parse(PTX);
-        assertEquals(List.of("k_v1", "empty_v1"), List.copyOf(sigs.keySet()));
+        assertEquals(List.of("k_v1", "empty_v1", "ptrs_v1"), List.copyOf(sigs.keySet()));
+        // Pointer attributes (LLVM, newer nvcc) are read as the plain type.
+        assertEquals(List.of("u64", "u64", "u64", "u32"), sigs.get("ptrs_v1").paramTypes());
         PtxSignature k = sigs.get("k_v1");
         assertEquals(List.of("u32", "b8[64]", "u64", "f32", "f64"), k.paramTypes());
         KernelArgs good = new KernelArgs().i32("op", 1).structOfLongs("d", new long[8]).ptr("x", 0x100).f32("a", 1f)
