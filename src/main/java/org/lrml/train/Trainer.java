@@ -70,7 +70,7 @@ public final class Trainer {
         this.out = out;
         this.log = log;
         this.backend = Backends.byName(cfg.backend());
-        this.net = new RetrievalNet(cfg.net(), new Rng(cfg.seed()).fork(0));
+        this.net = new RetrievalNet(cfg.net(), new Rng(cfg.schedule().seed()).fork(0));
         net.to(backend);
         List<Tensor> rest = new ArrayList<>();
         Tensor p = net.gemP();
@@ -80,10 +80,10 @@ public final class Trainer {
             }
         }
         List<ParamGroup> groups = new ArrayList<>();
-        groups.add(new ParamGroup(rest, cfg.lr(), cfg.weightDecay()));
+        groups.add(new ParamGroup(rest, cfg.optimization().lr(), cfg.optimization().weightDecay()));
         if (p != null) {
             // GeM's exponent learns 10x faster and is not decayed (Radenovic et al.).
-            groups.add(new ParamGroup(List.of(p), cfg.lr() * cfg.gemLrMultiplier(), 0.0));
+            groups.add(new ParamGroup(List.of(p), cfg.optimization().lr() * cfg.optimization().gemLrMultiplier(), 0.0));
         }
         List<double[]> settings = new ArrayList<>();
         for (ParamGroup g : groups) {
@@ -117,11 +117,11 @@ public final class Trainer {
         Path ckpt = latestCheckpoint(runDir);
         Checkpoint c = Checkpoint.read(ckpt);
         TrainConfig cfg = adjust.apply(c.config());
-        if (c.epoch() > cfg.epochs()) {
+        if (c.epoch() > cfg.schedule().epochs()) {
             throw new IllegalArgumentException("--resume: the checkpoint " + ckpt + " has " + c.epoch()
-                    + " epochs, more than --epochs " + cfg.epochs());
+                    + " epochs, more than --epochs " + cfg.schedule().epochs());
         }
-        log.println("resuming " + runDir + " from " + ckpt.getFileName() + " (epoch " + c.epoch() + " of " + cfg.epochs()
+        log.println("resuming " + runDir + " from " + ckpt.getFileName() + " (epoch " + c.epoch() + " of " + cfg.schedule().epochs()
                 + ")");
         return new Trainer(cfg, runDir, log, c);
     }
@@ -165,22 +165,22 @@ public final class Trainer {
         AtomicFiles.writeString(out.resolve("config.json"), JSON.writeValueAsString(cfg.toMap()) + "\n");
         loadData();
         log.printf(Locale.ROOT, "lrml train: %s protocol, %d training images, backend %s, network %s (%d parameters),"
-                        + " loss %s%n", cfg.protocol().cliName(), train.size(), backend.name(), cfg.net(),
+                        + " loss %s%n", cfg.data().protocol().cliName(), train.size(), backend.name(), cfg.net(),
                 net.parameterCount(), describe(cfg));
         log.println("output: " + out.toAbsolutePath());
         EvalResult last = null;
         if (draws != null) {
             draws.initialWeights(net, cfg);
         }
-        if (startEpoch == 0 && cfg.epochs() > 0 && cfg.evalEvery() > 0) {
+        if (startEpoch == 0 && cfg.schedule().epochs() > 0 && cfg.schedule().evalEvery() > 0) {
             last = evaluate("untrained");
             history.recordUntrained(MetricsJson.toMap(last));
             log.println("untrained: " + summary(last));
         }
-        for (int epoch = startEpoch + 1; epoch <= cfg.epochs(); epoch++) {
+        for (int epoch = startEpoch + 1; epoch <= cfg.schedule().epochs(); epoch++) {
             Map<String, Object> record = trainEpoch(epoch);
             requireFiniteState(epoch);
-            if (cfg.evaluatesAfter(epoch)) {
+            if (cfg.schedule().evaluatesAfter(epoch)) {
                 long t0 = System.nanoTime();
                 last = evaluate("epoch " + epoch);
                 record.put("eval_seconds", seconds(t0));
@@ -202,9 +202,9 @@ public final class Trainer {
     }
 
     private void loadData() throws IOException {
-        LabeledImages all = FashionMnist.load(cfg.data(), FashionMnist.Split.TRAIN, Normalization.FASHION_MNIST);
-        test = FashionMnist.load(cfg.data(), FashionMnist.Split.TEST, Normalization.FASHION_MNIST);
-        train = cfg.protocol() == TrainConfig.Protocol.SEEN ? all : all.withLabels(FashionMnist.SEEN_LABELS);
+        LabeledImages all = FashionMnist.load(cfg.data().dir(), FashionMnist.Split.TRAIN, Normalization.FASHION_MNIST);
+        test = FashionMnist.load(cfg.data().dir(), FashionMnist.Split.TEST, Normalization.FASHION_MNIST);
+        train = cfg.data().protocol() == TrainConfig.Protocol.SEEN ? all : all.withLabels(FashionMnist.SEEN_LABELS);
         if (all.channels() != cfg.net().inChannels()) {
             throw new IllegalArgumentException("the data has " + all.channels() + " channel(s) but the network expects "
                     + cfg.net().inChannels());
@@ -226,14 +226,14 @@ public final class Trainer {
 
     /** One epoch: mine, then train on the mined tuples. Returns the epoch's record (without metrics). */
     private Map<String, Object> trainEpoch(int epoch) throws IOException {
-        Rng rng = new Rng(cfg.seed()).fork(epoch);
+        Rng rng = new Rng(cfg.schedule().seed()).fork(epoch);
         long t0 = System.nanoTime();
         int n = train.size();
-        int[] queries = rng.sample(n, Math.min(cfg.queries(), n));
-        int[] pool = rng.sample(n, Math.min(cfg.pool(), n));
+        int[] queries = rng.sample(n, Math.min(cfg.schedule().queries(), n));
+        int[] pool = rng.sample(n, Math.min(cfg.schedule().pool(), n));
         TupleMiner.Mined mined;
         try (MemoryScope scope = MemoryScope.open();
-             ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d mine", epoch, cfg.epochs()),
+             ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d mine", epoch, cfg.schedule().epochs()),
                      queries.length + pool.length)) {
             float[] qd = describe(queries, done -> bar.set(done));
             float[] pd = describe(pool, done -> bar.set(queries.length + done));
@@ -253,14 +253,14 @@ public final class Trainer {
         if (draws != null) {
             draws.epoch(epoch, queries, pool, tuples, order);
         }
-        int steps = (m + cfg.tuplesPerStep() - 1) / cfg.tuplesPerStep();
+        int steps = (m + cfg.schedule().tuplesPerStep() - 1) / cfg.schedule().tuplesPerStep();
         double lossSum = 0;
         long images = 0;
         net.train(true);
-        try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d train", epoch, cfg.epochs()), steps)) {
+        try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d train", epoch, cfg.schedule().epochs()), steps)) {
             for (int s = 0; s < steps; s++) {
-                int from = s * cfg.tuplesPerStep();
-                int to = Math.min(m, from + cfg.tuplesPerStep());
+                int from = s * cfg.schedule().tuplesPerStep();
+                int to = Math.min(m, from + cfg.schedule().tuplesPerStep());
                 double loss;
                 int count;
                 try (MemoryScope scope = MemoryScope.open()) {
@@ -273,7 +273,7 @@ public final class Trainer {
                     if (!Double.isFinite(loss)) {
                         throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
                                 + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier"
-                                + " epochs in %s are intact; try a lower --lr", loss, epoch, s + 1, cfg.lr(),
+                                + " epochs in %s are intact; try a lower --lr", loss, epoch, s + 1, cfg.optimization().lr(),
                                 out.resolve("checkpoints")));
                     }
                     l.backward();
@@ -320,7 +320,7 @@ public final class Trainer {
                 if (!Float.isFinite(v[i])) {
                     throw new IllegalStateException(String.format(Locale.ROOT, "the network diverged in epoch %d: %s[%d]"
                             + " is %s (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier"
-                            + " epochs in %s are intact; try a lower --lr", epoch, e.getKey(), i, v[i], cfg.lr(),
+                            + " epochs in %s are intact; try a lower --lr", epoch, e.getKey(), i, v[i], cfg.optimization().lr(),
                             out.resolve("checkpoints")));
                 }
             }
@@ -351,13 +351,13 @@ public final class Trainer {
     }
 
     private float[] describe(int[] rows, IntConsumer progress) {
-        return net.describe(train.batch(rows), rows.length, train.height(), train.width(), cfg.describeBatch(), backend,
+        return net.describe(train.batch(rows), rows.length, train.height(), train.width(), cfg.schedule().describeBatch(), backend,
                 progress);
     }
 
     private float[] describeAll(LabeledImages set, String label) {
         try (ProgressBar bar = new ProgressBar(label, set.size())) {
-            return net.describe(set.range(0, set.size()), set.size(), set.height(), set.width(), cfg.describeBatch(),
+            return net.describe(set.range(0, set.size()), set.size(), set.height(), set.width(), cfg.schedule().describeBatch(),
                     backend, bar::set);
         }
     }
@@ -365,7 +365,7 @@ public final class Trainer {
     /** The run's protocol on the current network. */
     public EvalResult evaluate(String when) {
         int d = cfg.net().dim();
-        if (cfg.protocol() == TrainConfig.Protocol.SEEN) {
+        if (cfg.data().protocol() == TrainConfig.Protocol.SEEN) {
             float[] db = describeAll(train, "eval " + when + ": train descriptors");
             float[] q = describeAll(test, "eval " + when + ": test descriptors");
             return FashionProtocols.seen(db, train.labels(), q, test.labels(), d);
@@ -388,16 +388,16 @@ public final class Trainer {
     private void writeHistory() throws IOException {
         AtomicFiles.writeString(out.resolve("history.json"), JSON.writeValueAsString(history.toMap()) + "\n");
         Plots.write(out.resolve("curves.png"), history.charts(cfg.loss().kind().name() + " on Fashion-MNIST ("
-                + cfg.protocol().cliName() + ")"));
+                + cfg.data().protocol().cliName() + ")"));
     }
 
     private void writeGallery() throws IOException {
         int d = cfg.net().dim();
-        Rng rng = new Rng(cfg.seed()).fork(-1);
+        Rng rng = new Rng(cfg.schedule().seed()).fork(-1);
         List<Gallery.Row> rows;
-        if (cfg.protocol() == TrainConfig.Protocol.SEEN) {
+        if (cfg.data().protocol() == TrainConfig.Protocol.SEEN) {
             int[] ids = rng.sample(test.size(), Math.min(6, test.size()));
-            float[] q = net.describe(test.batch(ids), ids.length, test.height(), test.width(), cfg.describeBatch(), backend);
+            float[] q = net.describe(test.batch(ids), ids.length, test.height(), test.width(), cfg.schedule().describeBatch(), backend);
             float[] qAll = new float[test.size() * d];
             for (int i = 0; i < ids.length; i++) {
                 System.arraycopy(q, i * d, qAll, ids[i] * d, d);
@@ -410,7 +410,7 @@ public final class Trainer {
             int[] ids = rng.sample(unseen.size(), Math.min(6, unseen.size()));
             rows = Gallery.labeledRows(unseen, all, unseen, all, d, ids, true, FashionMnist::className);
         }
-        Gallery.write(out.resolve("gallery.png"), "Top-10 retrievals (" + cfg.protocol().cliName()
+        Gallery.write(out.resolve("gallery.png"), "Top-10 retrievals (" + cfg.data().protocol().cliName()
                 + " protocol): green = same class, red = other", rows);
     }
 
@@ -429,7 +429,7 @@ public final class Trainer {
     private String epochLine(Map<String, Object> r) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "epoch %d/%d  loss %.4f  %d tuples  mine %.1fs  train %.1fs (%.0f img/s)", (Integer) r.get("epoch"),
-                cfg.epochs(), (Double) r.get("loss"), (Integer) r.get("tuples"), (Double) r.get("mine_seconds"),
+                cfg.schedule().epochs(), (Double) r.get("loss"), (Integer) r.get("tuples"), (Double) r.get("mine_seconds"),
                 (Double) r.get("train_seconds"), (Double) r.get("images_per_second")));
         if (r.get("gem_p") != null) {
             sb.append(String.format(Locale.ROOT, "  GeM p %.3f", (Double) r.get("gem_p")));

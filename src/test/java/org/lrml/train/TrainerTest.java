@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lrml.eval.EvalResult;
 import org.lrml.io.NpyArray;
-import org.lrml.mining.TupleMiner;
 import org.lrml.testutil.TinyFashion;
 
 /** End to end on a tiny data set: training, checkpoints, bit-exact resume, failure handling. */
@@ -35,9 +34,8 @@ class TrainerTest {
     }
 
     static TrainConfig tiny(int epochs) {
-        TrainConfig d = TrainConfig.defaults();
-        return new TrainConfig(data, "cpu", TrainConfig.Protocol.SEEN, epochs, 30, 120, 8,
-                TupleMiner.Config.defaults(), d.loss(), 3e-3, 10, 1e-6, 7, d.net(), 1, 64);
+        return TrainConfig.builder().data(data).backend("cpu").epochs(epochs).queries(30).pool(120).tuplesPerStep(8)
+                .lr(3e-3).seed(7).describeBatch(64).build();
     }
 
     @Test
@@ -46,7 +44,7 @@ class TrainerTest {
         EvalResult full = Trainer.start(tiny(3), a, QUIET).run();
         Path b = tmp.resolve("interrupted");
         Trainer.start(tiny(1), b, QUIET).run();
-        EvalResult resumed = Trainer.resume(b, c -> c.withEpochs(3), QUIET).run();
+        EvalResult resumed = Trainer.resume(b, c -> c.toBuilder().epochs(3).build(), QUIET).run();
 
         assertEquals(full.map(), resumed.map(), "final mAP");
         assertArrayEquals(full.recall(), resumed.recall(), "final recalls");
@@ -85,7 +83,7 @@ class TrainerTest {
         Path out = tmp.resolve("diverge");
         Trainer.start(tiny(1), out, QUIET).run();
         byte[] before = Files.readAllBytes(Trainer.checkpointPath(out, 1));
-        Trainer t = Trainer.resume(out, c -> c.withEpochs(2).withLr(1e38), QUIET);
+        Trainer t = Trainer.resume(out, c -> c.toBuilder().epochs(2).lr(1e38).build(), QUIET);
         IllegalStateException e = assertThrows(IllegalStateException.class, t::run);
         assertTrue((e.getMessage().contains("the loss became") || e.getMessage().contains("diverged"))
                 && e.getMessage().contains("--lr") && e.getMessage().contains("intact"), e.getMessage());
@@ -113,7 +111,7 @@ class TrainerTest {
 
     @Test
     void missingDataSaysHowToGetIt() {
-        TrainConfig cfg = tiny(1).withData(tmp.resolve("no-data-here"));
+        TrainConfig cfg = tiny(1).toBuilder().data(tmp.resolve("no-data-here")).build();
         IOException e = assertThrows(IOException.class, () -> Trainer.start(cfg, tmp.resolve("nodata"), QUIET).run());
         assertTrue(e.getMessage().contains("dataset-fashion-mnist") || e.getMessage().contains("--data"), e.getMessage());
     }
