@@ -11,6 +11,7 @@ import org.lrml.backend.LossKind;
 import org.lrml.backend.LossSpec;
 import org.lrml.mining.TupleMiner;
 import org.lrml.nn.RetrievalNet;
+import org.lrml.train.RunFolder;
 import org.lrml.train.TrainConfig;
 import org.lrml.train.Trainer;
 
@@ -182,7 +183,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainConfig cfg = config();
             Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern(
                     "yyyy-MM-dd_HH-mm-ss", Locale.ROOT)));
-            if (java.nio.file.Files.isDirectory(dir.resolve("checkpoints"))) {
+            if (RunFolder.at(dir).holdsRun()) {
                 throw new UserError("--out " + dir + " already holds a run; use --resume " + dir + " to continue it, or"
                         + " another --out");
             }

@@ -2,7 +2,6 @@ package org.lrml.train;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +17,6 @@ import org.lrml.data.LabeledImages;
 import org.lrml.data.Normalization;
 import org.lrml.eval.EvalResult;
 import org.lrml.eval.FashionProtocols;
-import org.lrml.io.AtomicFiles;
 import org.lrml.backend.LossSpec;
 import org.lrml.loss.TupleLoss;
 import org.lrml.loss.Tuples;
@@ -28,14 +26,10 @@ import org.lrml.optim.Adam;
 import org.lrml.optim.ParamGroup;
 import org.lrml.report.Gallery;
 import org.lrml.report.MetricsJson;
-import org.lrml.report.Plots;
 import org.lrml.report.ProgressBar;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * Trains the retrieval network with a tuple loss on Fashion-MNIST and evaluates it (spec sections 2, 3, 7).
@@ -51,10 +45,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * uninterrupted run drew; with the CPU backend's deterministic kernels it ends bit for bit the same.
  */
 public final class Trainer {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final TrainConfig cfg;
-    private final Path out;
+    private final RunFolder folder;
     private final PrintStream log;
     private final Backend backend;
     private final RetrievalNet net;
@@ -67,7 +59,7 @@ public final class Trainer {
 
     private Trainer(TrainConfig cfg, Path out, PrintStream log, Checkpoint resume) {
         this.cfg = cfg;
-        this.out = out;
+        this.folder = RunFolder.at(out);
         this.log = log;
         this.backend = Backends.byName(cfg.backend());
         this.net = new RetrievalNet(cfg.net(), new Rng(cfg.schedule().seed()).fork(0));
@@ -114,32 +106,16 @@ public final class Trainer {
     /** Continues the run in {@code runDir} from its latest checkpoint; {@code adjust} may change epochs/backend/data. */
     public static Trainer resume(Path runDir, java.util.function.UnaryOperator<TrainConfig> adjust, PrintStream log)
             throws IOException {
-        Path ckpt = latestCheckpoint(runDir);
+        Path ckpt = RunFolder.at(runDir).latestCheckpoint();
         Checkpoint c = Checkpoint.read(ckpt);
         TrainConfig cfg = adjust.apply(c.config());
         if (c.epoch() > cfg.schedule().epochs()) {
             throw new IllegalArgumentException("--resume: the checkpoint " + ckpt + " has " + c.epoch()
                     + " epochs, more than --epochs " + cfg.schedule().epochs());
         }
-        log.println("resuming " + runDir + " from " + ckpt.getFileName() + " (epoch " + c.epoch() + " of " + cfg.schedule().epochs()
-                + ")");
+        log.println("resuming " + runDir + " from " + ckpt.getFileName() + " (epoch " + c.epoch() + " of "
+                + cfg.schedule().epochs() + ")");
         return new Trainer(cfg, runDir, log, c);
-    }
-
-    /** The newest checkpoints/epoch-NNN.ckpt of a run folder. */
-    public static Path latestCheckpoint(Path runDir) throws IOException {
-        Path dir = runDir.resolve("checkpoints");
-        if (!Files.isDirectory(dir)) {
-            throw new IOException(runDir + ": not a run folder (no checkpoints/ inside)");
-        }
-        try (var s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().matches("epoch-\\d+\\.ckpt")).max(java.util.Comparator.naturalOrder())
-                    .orElseThrow(() -> new IOException(dir + ": no epoch-NNN.ckpt checkpoint to resume from"));
-        }
-    }
-
-    public static Path checkpointPath(Path runDir, int epoch) {
-        return runDir.resolve("checkpoints").resolve(String.format(Locale.ROOT, "epoch-%03d.ckpt", epoch));
     }
 
     public RetrievalNet net() {
@@ -161,13 +137,13 @@ public final class Trainer {
 
     /** Runs the remaining epochs; returns the final metrics. */
     public EvalResult run() throws IOException {
-        Files.createDirectories(out.resolve("checkpoints"));
-        AtomicFiles.writeString(out.resolve("config.json"), JSON.writeValueAsString(cfg.toMap()) + "\n");
+        folder.create();
+        folder.writeConfig(cfg.toMap());
         loadData();
         log.printf(Locale.ROOT, "lrml train: %s protocol, %d training images, backend %s, network %s (%d parameters),"
                         + " loss %s%n", cfg.data().protocol().cliName(), train.size(), backend.name(), cfg.net(),
                 net.parameterCount(), describe(cfg));
-        log.println("output: " + out.toAbsolutePath());
+        log.println("output: " + folder.root().toAbsolutePath());
         EvalResult last = null;
         if (draws != null) {
             draws.initialWeights(net, cfg);
@@ -175,29 +151,29 @@ public final class Trainer {
         if (startEpoch == 0 && cfg.schedule().epochs() > 0 && cfg.schedule().evalEvery() > 0) {
             last = evaluate("untrained");
             history.recordUntrained(MetricsJson.toMap(last));
-            log.println("untrained: " + summary(last));
+            log.println("untrained: " + EpochLines.summary(last));
         }
         for (int epoch = startEpoch + 1; epoch <= cfg.schedule().epochs(); epoch++) {
-            Map<String, Object> record = trainEpoch(epoch);
+            EpochRecord record = trainEpoch(epoch);
             requireFiniteState(epoch);
             if (cfg.schedule().evaluatesAfter(epoch)) {
                 long t0 = System.nanoTime();
                 last = evaluate("epoch " + epoch);
-                record.put("eval_seconds", seconds(t0));
-                record.put("metrics", MetricsJson.toMap(last));
+                record = record.withEvaluation(seconds(t0), MetricsJson.toMap(last));
             }
             history.recordEpoch(record);
             saveCheckpoint(epoch);
-            writeHistory();
-            log.println(epochLine(record));
+            folder.writeHistory(history, cfg.loss().kind().name() + " on Fashion-MNIST (" + cfg.data().protocol().cliName()
+                    + ")");
+            log.println(EpochLines.epoch(record, cfg.schedule().epochs()));
         }
         if (last == null) {
             last = evaluate("final");
         }
-        MetricsJson.write(out, last);
+        folder.writeMetrics(last);
         writeGallery();
-        log.println("final: " + summary(last));
-        log.println("wrote " + out.resolve("metrics.json") + ", history.json, curves.png, gallery.png, checkpoints/");
+        log.println("final: " + EpochLines.summary(last));
+        log.println("wrote " + folder.metricsJson() + ", history.json, curves.png, gallery.png, checkpoints/");
         return last;
     }
 
@@ -225,7 +201,7 @@ public final class Trainer {
     }
 
     /** One epoch: mine, then train on the mined tuples. Returns the epoch's record (without metrics). */
-    private Map<String, Object> trainEpoch(int epoch) throws IOException {
+    private EpochRecord trainEpoch(int epoch) throws IOException {
         Rng rng = new Rng(cfg.schedule().seed()).fork(epoch);
         long t0 = System.nanoTime();
         int n = train.size();
@@ -274,7 +250,7 @@ public final class Trainer {
                         throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
                                 + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier"
                                 + " epochs in %s are intact; try a lower --lr", loss, epoch, s + 1, cfg.optimization().lr(),
-                                out.resolve("checkpoints")));
+                                folder.checkpoints()));
                     }
                     l.backward();
                     optimizer.step();
@@ -290,23 +266,10 @@ public final class Trainer {
             }
         }
         long t2 = System.nanoTime();
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("epoch", epoch);
-        r.put("backend", backend.name());
-        r.put("loss", lossSum / steps);
-        r.put("steps", steps);
-        r.put("tuples", m);
-        r.put("skipped_few_negatives", mined.skippedFewNegatives());
-        r.put("skipped_no_positive", mined.skippedNoPositive());
-        r.put("mine_seconds", (t1 - t0) / 1e9);
-        r.put("train_seconds", (t2 - t1) / 1e9);
-        r.put("train_images", images);
-        r.put("images_per_second", images / ((t2 - t1) / 1e9));
         Tensor p = net.gemP();
-        if (p != null) {
-            r.put("gem_p", p.item());
-        }
-        return r;
+        return new EpochRecord(epoch, backend.name(), lossSum / steps, steps, m, mined.skippedFewNegatives(),
+                mined.skippedNoPositive(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, images, images / ((t2 - t1) / 1e9),
+                p == null ? null : p.item(), null, null);
     }
 
     /**
@@ -321,7 +284,7 @@ public final class Trainer {
                     throw new IllegalStateException(String.format(Locale.ROOT, "the network diverged in epoch %d: %s[%d]"
                             + " is %s (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier"
                             + " epochs in %s are intact; try a lower --lr", epoch, e.getKey(), i, v[i], cfg.optimization().lr(),
-                            out.resolve("checkpoints")));
+                            folder.checkpoints()));
                 }
             }
         }
@@ -382,13 +345,7 @@ public final class Trainer {
         meta.put("config", cfg.toMap());
         meta.put("history", history.toMap());
         Map<String, Tensor> model = net.stateDict();
-        Checkpoint.of(meta, model, optimizer.stateDict()).write(checkpointPath(out, epoch));
-    }
-
-    private void writeHistory() throws IOException {
-        AtomicFiles.writeString(out.resolve("history.json"), JSON.writeValueAsString(history.toMap()) + "\n");
-        Plots.write(out.resolve("curves.png"), history.charts(cfg.loss().kind().name() + " on Fashion-MNIST ("
-                + cfg.data().protocol().cliName() + ")"));
+        folder.writeCheckpoint(epoch, Checkpoint.of(meta, model, optimizer.stateDict()));
     }
 
     private void writeGallery() throws IOException {
@@ -410,36 +367,13 @@ public final class Trainer {
             int[] ids = rng.sample(unseen.size(), Math.min(6, unseen.size()));
             rows = Gallery.labeledRows(unseen, all, unseen, all, d, ids, true, FashionMnist::className);
         }
-        Gallery.write(out.resolve("gallery.png"), "Top-10 retrievals (" + cfg.data().protocol().cliName()
+        folder.writeGallery("Top-10 retrievals (" + cfg.data().protocol().cliName()
                 + " protocol): green = same class, red = other", rows);
     }
 
     /** A parameter value without trailing zeros: 1.2, 10, 0.05. */
     private static String num(double v) {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-    }
-
-    static String summary(EvalResult r) {
-        return String.format(Locale.ROOT, "mAP %.2f%%  R@1 %.2f%%  R@2 %.2f%%  R@4 %.2f%%  R@8 %.2f%%  mAP@R %.2f%%"
-                        + "  (%d queries x %d database, %.1f s)", 100 * r.map(), 100 * r.recallAt(1), 100 * r.recallAt(2),
-                100 * r.recallAt(4), 100 * r.recallAt(8), 100 * r.mapAtR(), r.queries(), r.database(), r.seconds());
-    }
-
-    @SuppressWarnings("unchecked")
-    private String epochLine(Map<String, Object> r) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "epoch %d/%d  loss %.4f  %d tuples  mine %.1fs  train %.1fs (%.0f img/s)", (Integer) r.get("epoch"),
-                cfg.schedule().epochs(), (Double) r.get("loss"), (Integer) r.get("tuples"), (Double) r.get("mine_seconds"),
-                (Double) r.get("train_seconds"), (Double) r.get("images_per_second")));
-        if (r.get("gem_p") != null) {
-            sb.append(String.format(Locale.ROOT, "  GeM p %.3f", (Double) r.get("gem_p")));
-        }
-        Map<String, Object> metrics = (Map<String, Object>) r.get("metrics");
-        if (metrics != null) {
-            sb.append(String.format(Locale.ROOT, "  eval %.1fs  mAP %.2f%%  R@1 %.2f%%", (Double) r.get("eval_seconds"),
-                    100 * History.metric(metrics, "mAP"), 100 * History.metric(metrics, "recall@1")));
-        }
-        return sb.toString();
     }
 
     private static double seconds(long t0) {

@@ -38,6 +38,10 @@ class TrainerTest {
                 .lr(3e-3).seed(7).describeBatch(64).build();
     }
 
+    private static Path checkpoint(Path run, int epoch) {
+        return RunFolder.at(run).checkpoint(epoch);
+    }
+
     @Test
     void resumedRunEndsBitForBitLikeTheUninterruptedOne() throws IOException {
         Path a = tmp.resolve("uninterrupted");
@@ -48,8 +52,8 @@ class TrainerTest {
 
         assertEquals(full.map(), resumed.map(), "final mAP");
         assertArrayEquals(full.recall(), resumed.recall(), "final recalls");
-        Checkpoint ca = Checkpoint.read(Trainer.checkpointPath(a, 3));
-        Checkpoint cb = Checkpoint.read(Trainer.checkpointPath(b, 3));
+        Checkpoint ca = Checkpoint.read(checkpoint(a, 3));
+        Checkpoint cb = Checkpoint.read(checkpoint(b, 3));
         assertEquals(ca.model().keySet(), cb.model().keySet());
         for (Map.Entry<String, NpyArray> e : ca.model().entrySet()) {
             assertEquals(e.getValue(), cb.model().get(e.getKey()), "parameter " + e.getKey() + " bit for bit");
@@ -66,9 +70,9 @@ class TrainerTest {
         for (String f : List.of("config.json", "history.json", "metrics.json", "curves.png", "gallery.png")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
-        assertTrue(Files.isRegularFile(Trainer.checkpointPath(out, 1)));
-        assertTrue(Files.isRegularFile(Trainer.checkpointPath(out, 2)));
-        Checkpoint c = Checkpoint.read(Trainer.checkpointPath(out, 2));
+        assertTrue(Files.isRegularFile(checkpoint(out, 1)));
+        assertTrue(Files.isRegularFile(checkpoint(out, 2)));
+        Checkpoint c = Checkpoint.read(checkpoint(out, 2));
         assertEquals(2, c.epoch());
         assertEquals(tiny(2), c.config());
         String metrics = Files.readString(out.resolve("metrics.json"));
@@ -82,20 +86,20 @@ class TrainerTest {
     void aDivergingLossStopsWithoutTouchingEarlierCheckpoints() throws IOException {
         Path out = tmp.resolve("diverge");
         Trainer.start(tiny(1), out, QUIET).run();
-        byte[] before = Files.readAllBytes(Trainer.checkpointPath(out, 1));
+        byte[] before = Files.readAllBytes(checkpoint(out, 1));
         Trainer t = Trainer.resume(out, c -> c.toBuilder().epochs(2).lr(1e38).build(), QUIET);
         IllegalStateException e = assertThrows(IllegalStateException.class, t::run);
         assertTrue((e.getMessage().contains("the loss became") || e.getMessage().contains("diverged"))
                 && e.getMessage().contains("--lr") && e.getMessage().contains("intact"), e.getMessage());
-        assertArrayEquals(before, Files.readAllBytes(Trainer.checkpointPath(out, 1)), "epoch 1 checkpoint intact");
-        assertFalse(Files.exists(Trainer.checkpointPath(out, 2)));
+        assertArrayEquals(before, Files.readAllBytes(checkpoint(out, 1)), "epoch 1 checkpoint intact");
+        assertFalse(Files.exists(checkpoint(out, 2)));
     }
 
     @Test
     void corruptCheckpointsAreClearErrors() throws IOException {
         Path out = tmp.resolve("corrupt");
         Trainer.start(tiny(1), out, QUIET).run();
-        Path good = Trainer.checkpointPath(out, 1);
+        Path good = checkpoint(out, 1);
         byte[] bytes = Files.readAllBytes(good);
         Path truncated = tmp.resolve("truncated.ckpt");
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
