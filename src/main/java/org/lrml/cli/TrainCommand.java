@@ -14,6 +14,7 @@ import org.lrml.nn.RetrievalNet;
 import org.lrml.train.RunFolder;
 import org.lrml.train.TrainConfig;
 import org.lrml.train.Trainer;
+import org.lrml.train.fashion.FashionTraining;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -166,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
             boolean setEpochs = parsed.hasMatchedOption("--epochs");
             boolean setBackend = parsed.hasMatchedOption("--backend");
             boolean setData = parsed.hasMatchedOption("--data");
-            trainer = Trainer.resume(resume, c -> {
+            trainer = FashionTraining.resume(resume, c -> {
                 TrainConfig.Builder r = c.toBuilder();
                 if (setEpochs) {
                     r.epochs(epochs);
@@ -187,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserError("--out " + dir + " already holds a run; use --resume " + dir + " to continue it, or"
                         + " another --out");
             }
-            trainer = Trainer.start(cfg, dir, System.out);
+            trainer = FashionTraining.start(cfg, dir, System.out);
             if (drawsOut != null) {
                 trainer.logDraws(drawsOut);
             }

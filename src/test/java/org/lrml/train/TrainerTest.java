@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lrml.eval.EvalResult;
 import org.lrml.io.NpyArray;
 import org.lrml.testutil.TinyFashion;
+import org.lrml.train.fashion.FashionTraining;
 
 /** End to end on a tiny data set: training, checkpoints, bit-exact resume, failure handling. */
 class TrainerTest {
@@ -45,10 +46,10 @@ class TrainerTest {
     @Test
     void resumedRunEndsBitForBitLikeTheUninterruptedOne() throws IOException {
         Path a = tmp.resolve("uninterrupted");
-        EvalResult full = Trainer.start(tiny(3), a, QUIET).run();
+        EvalResult full = FashionTraining.start(tiny(3), a, QUIET).run();
         Path b = tmp.resolve("interrupted");
-        Trainer.start(tiny(1), b, QUIET).run();
-        EvalResult resumed = Trainer.resume(b, c -> c.toBuilder().epochs(3).build(), QUIET).run();
+        FashionTraining.start(tiny(1), b, QUIET).run();
+        EvalResult resumed = FashionTraining.resume(b, c -> c.toBuilder().epochs(3).build(), QUIET).run();
 
         assertEquals(full.map(), resumed.map(), "final mAP");
         assertArrayEquals(full.recall(), resumed.recall(), "final recalls");
@@ -66,7 +67,7 @@ class TrainerTest {
     @Test
     void writesTheReportsAndACheckpointPerEpoch() throws IOException {
         Path out = tmp.resolve("reports");
-        Trainer.start(tiny(2), out, QUIET).run();
+        FashionTraining.start(tiny(2), out, QUIET).run();
         for (String f : List.of("config.json", "history.json", "metrics.json", "curves.png", "gallery.png")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
@@ -85,9 +86,9 @@ class TrainerTest {
     @Test
     void aDivergingLossStopsWithoutTouchingEarlierCheckpoints() throws IOException {
         Path out = tmp.resolve("diverge");
-        Trainer.start(tiny(1), out, QUIET).run();
+        FashionTraining.start(tiny(1), out, QUIET).run();
         byte[] before = Files.readAllBytes(checkpoint(out, 1));
-        Trainer t = Trainer.resume(out, c -> c.toBuilder().epochs(2).lr(1e38).build(), QUIET);
+        Trainer t = FashionTraining.resume(out, c -> c.toBuilder().epochs(2).lr(1e38).build(), QUIET);
         IllegalStateException e = assertThrows(IllegalStateException.class, t::run);
         assertTrue((e.getMessage().contains("the loss became") || e.getMessage().contains("diverged"))
                 && e.getMessage().contains("--lr") && e.getMessage().contains("intact"), e.getMessage());
@@ -98,7 +99,7 @@ class TrainerTest {
     @Test
     void corruptCheckpointsAreClearErrors() throws IOException {
         Path out = tmp.resolve("corrupt");
-        Trainer.start(tiny(1), out, QUIET).run();
+        FashionTraining.start(tiny(1), out, QUIET).run();
         Path good = checkpoint(out, 1);
         byte[] bytes = Files.readAllBytes(good);
         Path truncated = tmp.resolve("truncated.ckpt");
@@ -109,14 +110,14 @@ class TrainerTest {
         Files.writeString(text, "not a checkpoint");
         IOException x = assertThrows(IOException.class, () -> Checkpoint.read(text));
         assertTrue(x.getMessage().contains("not an lrml checkpoint"), x.getMessage());
-        IOException missing = assertThrows(IOException.class, () -> Trainer.resume(tmp.resolve("nowhere"), c -> c, QUIET));
+        IOException missing = assertThrows(IOException.class, () -> FashionTraining.resume(tmp.resolve("nowhere"), c -> c, QUIET));
         assertTrue(missing.getMessage().contains("not a run folder"), missing.getMessage());
     }
 
     @Test
     void missingDataSaysHowToGetIt() {
         TrainConfig cfg = tiny(1).toBuilder().data(tmp.resolve("no-data-here")).build();
-        IOException e = assertThrows(IOException.class, () -> Trainer.start(cfg, tmp.resolve("nodata"), QUIET).run());
+        IOException e = assertThrows(IOException.class, () -> FashionTraining.start(cfg, tmp.resolve("nodata"), QUIET).run());
         assertTrue(e.getMessage().contains("dataset-fashion-mnist") || e.getMessage().contains("--data"), e.getMessage());
     }
 }
