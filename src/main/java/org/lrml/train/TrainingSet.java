@@ -9,7 +9,7 @@ import org.lrml.util.Rng;
  * (SfM-120k's qidxs/pidxs), its {@link TupleMining} reads that from the set itself.
  */
 public interface TrainingSet extends ImageSource {
-    /** The label (class or cluster) of every image, by row; the same array on every call. */
+    /** The label (class or cluster) of every image, by row: the same array on every call, not to be changed. */
     int[] labels();
 
     /**
