@@ -184,7 +184,7 @@ final class EvalCommand implements Callable<Integer> {
      */
     private static String defaultProtocol(Path checkpoint) {
         try {
-            return org.lrml.train.Checkpoint.read(checkpoint).config().protocol().name().toLowerCase(java.util.Locale.ROOT);
+            return org.lrml.train.Checkpoint.read(checkpoint).config().data().protocol().cliName();
         } catch (IOException | RuntimeException e) {
             return "seen";
         }

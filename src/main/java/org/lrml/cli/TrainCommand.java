@@ -11,15 +11,21 @@ import org.lrml.backend.LossKind;
 import org.lrml.backend.LossSpec;
 import org.lrml.mining.TupleMiner;
 import org.lrml.nn.RetrievalNet;
+import org.lrml.train.RunFolder;
 import org.lrml.train.TrainConfig;
 import org.lrml.train.Trainer;
+import org.lrml.train.fashion.FashionTraining;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lrml train}: the main job. */
+/**
+ * {@code lrml train}: the main job. Defaults come from {@link TrainConfig#defaults()} through {@link TrainDefaults},
+ * so {@code --help} prints exactly what the trainer uses.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = TrainDefaults.class, resourceBundle = "org.lrml.cli.TrainDefaults$Bundle",
         description = {"Train the Fashion-MNIST retrieval network with the LRML loss (or a baseline) and evaluate it.",
                 "",
                 "Each epoch draws --queries random training queries and a --pool of training images, computes their",
@@ -31,19 +37,18 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  lrml train                                   # the default recipe, results in runs/<time>/",
                 "  lrml train --protocol unseen --negatives bottom --out runs/bottom",
-                "  lrml train --loss contrastive                # margin defaults to 0.7 (triplet: 0.1)",
+                "  lrml train --loss contrastive                # margin defaults to ${bundle:margin.contrastive}"
+                        + " (triplet: ${bundle:margin.triplet})",
                 "  lrml train --resume runs/bottom --epochs 20  # continue a run (bit for bit on the CPU)",
                 "",
                 "Threads on the CPU: LRML_JAVA_OPTS=-Dlrml.cpu.threads=N ./lrml train"})
 final class TrainCommand implements Callable<Integer> {
-    private static final TrainConfig D = TrainConfig.defaults();
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Folder of the Fashion-MNIST IDX files, gzip or raw "
             + "(default: ${DEFAULT-VALUE}; Debian: apt-get install dataset-fashion-mnist).")
-    Path data = D.data();
+    Path data;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder for checkpoints and reports (default: runs/<date-time>).")
     Path out;
@@ -58,91 +63,93 @@ final class TrainCommand implements Callable<Integer> {
     Path drawsOut;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "cpu, cuda or auto (CUDA when usable, else CPU; default: ${DEFAULT-VALUE}).")
-    String backend = D.backend();
+    String backend;
 
     @Option(names = "--protocol", paramLabel = "P", description = "seen: train on all labels, evaluate test vs train;"
-            + " unseen: train on labels 0-4, evaluate labels 5-9 leave-one-out (default: seen).")
-    String protocol = "seen";
+            + " unseen: train on labels 0-4, evaluate labels 5-9 leave-one-out (default: ${DEFAULT-VALUE}).")
+    String protocol;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs = D.epochs();
+    int epochs;
 
     @Option(names = "--queries", paramLabel = "Q", description = "Training queries mined per epoch (default: ${DEFAULT-VALUE}).")
-    int queries = D.queries();
+    int queries;
 
     @Option(names = "--pool", paramLabel = "P", description = "Training images ranked per epoch to find negatives (default: ${DEFAULT-VALUE}).")
-    int pool = D.pool();
+    int pool;
 
     @Option(names = "--tuples-per-step", paramLabel = "M", description = "Tuples per optimiser step (default: ${DEFAULT-VALUE}).")
-    int tuplesPerStep = D.tuplesPerStep();
+    int tuplesPerStep;
 
     @Option(names = "--negatives-per-tuple", paramLabel = "K", description = "Negatives per tuple (default: ${DEFAULT-VALUE}).")
-    int k = D.miner().negatives();
+    int k;
 
     @Option(names = "--negatives", paramLabel = "MODE", description = "hardest: the K most similar images of other labels,"
-            + " at most one per label; bottom: the K least similar (default: hardest).")
-    String negatives = "hardest";
+            + " at most one per label; bottom: the K least similar (default: ${DEFAULT-VALUE}).")
+    String negatives;
 
     @Option(names = "--positives", paramLabel = "MODE", description = "random: a random other image of the query's label;"
-            + " hardest: the least similar one in the pool (default: random).")
-    String positives = "random";
+            + " hardest: the least similar one in the pool (default: ${DEFAULT-VALUE}).")
+    String positives;
 
-    @Option(names = "--loss", paramLabel = "NAME", description = "lrml, contrastive or triplet (default: lrml).")
-    String loss = "lrml";
+    @Option(names = "--loss", paramLabel = "NAME", description = "lrml, contrastive or triplet (default: ${DEFAULT-VALUE}).")
+    String loss;
 
-    @Option(names = "--alpha", paramLabel = "A", description = "LRML negative boundary alpha (default: 1.2).")
-    Double alpha;
+    @Option(names = "--alpha", paramLabel = "A", description = "LRML negative boundary alpha (default: ${DEFAULT-VALUE}).")
+    double alpha;
 
-    @Option(names = "--margin", paramLabel = "M", description = "LRML: m, the positive boundary is alpha - m (default 0.4);"
-            + " contrastive margin (default 0.7); triplet margin (default 0.1).")
+    @Option(names = "--margin", paramLabel = "M", description = "LRML: m, the positive boundary is alpha - m (default"
+            + " ${bundle:margin.lrml}); contrastive margin (default ${bundle:margin.contrastive}); triplet margin"
+            + " (default ${bundle:margin.triplet}).")
     Double margin;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "LRML weighting temperature T (default: 10).")
-    Double temperature;
+    @Option(names = "--temperature", paramLabel = "T", description = "LRML weighting temperature T (default: ${DEFAULT-VALUE}).")
+    double temperature;
 
-    @Option(names = "--lambda", paramLabel = "L", description = "LRML weight of the negative term (default: 1).")
-    Double lambda;
+    @Option(names = "--lambda", paramLabel = "L", description = "LRML weight of the negative term (default: ${DEFAULT-VALUE}).")
+    double lambda;
 
-    @Option(names = "--delta", paramLabel = "D", description = "LRML rank-graded boundary step: alpha_k = alpha + (k-1) delta (default: 0).")
-    Double delta;
+    @Option(names = "--delta", paramLabel = "D", description = "LRML rank-graded boundary step: alpha_k = alpha + (k-1) delta"
+            + " (default: ${DEFAULT-VALUE}).")
+    double delta;
 
-    @Option(names = "--mu", paramLabel = "MU", description = "LRML weight of the ranking-order term (default: 0).")
-    Double mu;
+    @Option(names = "--mu", paramLabel = "MU", description = "LRML weight of the ranking-order term (default: ${DEFAULT-VALUE}).")
+    double mu;
 
-    @Option(names = "--order-eps", paramLabel = "E", description = "LRML order margin eps_o (default: 0.05).")
-    Double orderEps;
+    @Option(names = "--order-eps", paramLabel = "E", description = "LRML order margin eps_o (default: ${DEFAULT-VALUE}).")
+    double orderEps;
 
     @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double lr = D.lr();
+    double lr;
 
     @Option(names = "--gem-lr-mult", paramLabel = "X", description = "Learning-rate multiplier of GeM's p, which gets no"
             + " weight decay (default: ${DEFAULT-VALUE}).")
-    double gemLrMult = D.gemLrMultiplier();
+    double gemLrMult;
 
     @Option(names = "--weight-decay", paramLabel = "WD", description = "Adam weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay = D.weightDecay();
+    double weightDecay;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of weights, mining and order (default: ${DEFAULT-VALUE}).")
-    long seed = D.seed();
+    long seed;
 
     @Option(names = "--dim", paramLabel = "D", description = "Descriptor size (default: ${DEFAULT-VALUE}).")
-    int dim = D.net().dim();
+    int dim;
 
-    @Option(names = "--widths", split = ",", paramLabel = "W", description = "Channels of the three conv blocks (default: 32,64,128).")
-    int[] widths = D.net().widths();
+    @Option(names = "--widths", split = ",", paramLabel = "W", description = "Channels of the three conv blocks (default: ${DEFAULT-VALUE}).")
+    int[] widths;
 
-    @Option(names = "--pooling", paramLabel = "P", description = "gem, mac or spoc (default: gem).")
-    String pooling = "gem";
+    @Option(names = "--pooling", paramLabel = "P", description = "gem, mac or spoc (default: ${DEFAULT-VALUE}).")
+    String pooling;
 
     @Option(names = "--gem-p", paramLabel = "P", description = "GeM's initial p (default: ${DEFAULT-VALUE}).")
-    double gemP = D.net().gemP();
+    double gemP;
 
     @Option(names = "--eval-every", paramLabel = "N", description = "Evaluate every N epochs and after the last;"
             + " 0 = only after the last, without the untrained baseline (default: ${DEFAULT-VALUE}).")
-    int evalEvery = D.evalEvery();
+    int evalEvery;
 
     @Option(names = "--describe-batch", paramLabel = "B", description = "Images per batch when computing descriptors (default: ${DEFAULT-VALUE}).")
-    int describeBatch = D.describeBatch();
+    int describeBatch;
 
     private static final List<String> RESUMABLE = List.of("--resume", "--epochs", "--backend", "--data");
 
@@ -160,28 +167,28 @@ final class TrainCommand implements Callable<Integer> {
             boolean setEpochs = parsed.hasMatchedOption("--epochs");
             boolean setBackend = parsed.hasMatchedOption("--backend");
             boolean setData = parsed.hasMatchedOption("--data");
-            trainer = Trainer.resume(resume, c -> {
-                TrainConfig r = c;
+            trainer = FashionTraining.resume(resume, c -> {
+                TrainConfig.Builder r = c.toBuilder();
                 if (setEpochs) {
-                    r = r.withEpochs(epochs);
+                    r.epochs(epochs);
                 }
                 if (setBackend) {
-                    r = r.withBackend(backend);
+                    r.backend(backend);
                 }
                 if (setData) {
-                    r = r.withData(data);
+                    r.data(data);
                 }
-                return r;
+                return r.build();
             }, System.out);
         } else {
             TrainConfig cfg = config();
             Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern(
                     "yyyy-MM-dd_HH-mm-ss", Locale.ROOT)));
-            if (java.nio.file.Files.isDirectory(dir.resolve("checkpoints"))) {
+            if (RunFolder.at(dir).holdsRun()) {
                 throw new UserError("--out " + dir + " already holds a run; use --resume " + dir + " to continue it, or"
                         + " another --out");
             }
-            trainer = Trainer.start(cfg, dir, System.out);
+            trainer = FashionTraining.start(cfg, dir, System.out);
             if (drawsOut != null) {
                 trainer.logDraws(drawsOut);
             }
@@ -190,42 +197,45 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The config of a new run: the defaults with every given flag applied. */
     TrainConfig config() {
         LossKind kind = LossKind.parse(loss);
         LossSpec s = LossSpec.defaults(kind);
-        if (kind != LossKind.LRML) {
+        if (kind == LossKind.LRML) {
+            s = new LossSpec(kind, alpha, margin != null ? margin : s.margin(), temperature, lambda, delta, mu, orderEps);
+        } else {
             for (String o : List.of("--alpha", "--temperature", "--lambda", "--delta", "--mu", "--order-eps")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
                     throw new UserError(o + " is an LRML parameter; --loss " + loss + " only takes --margin");
                 }
             }
+            if (margin != null) {
+                s = s.withMargin(margin);
+            }
         }
-        if (alpha != null) {
-            s = s.withAlpha(alpha);
-        }
-        if (margin != null) {
-            s = s.withMargin(margin);
-        }
-        if (temperature != null) {
-            s = s.withTemperature(temperature);
-        }
-        if (lambda != null) {
-            s = s.withLambda(lambda);
-        }
-        if (delta != null) {
-            s = s.withDelta(delta);
-        }
-        if (mu != null) {
-            s = s.withMu(mu);
-        }
-        if (orderEps != null) {
-            s = s.withOrderEps(orderEps);
-        }
+        TrainConfig d = TrainConfig.defaults();
         TupleMiner.Config miner = new TupleMiner.Config(k, parseEnum(TupleMiner.NegativeMode.class, negatives, "--negatives"),
-                parseEnum(TupleMiner.PositiveMode.class, positives, "--positives"), D.miner().candidatesPerNegative());
-        RetrievalNet.Config net = new RetrievalNet.Config(1, widths, dim, RetrievalNet.Pooling.parse(pooling), gemP);
-        return new TrainConfig(data, backend, TrainConfig.Protocol.parse(protocol), epochs, queries, pool, tuplesPerStep,
-                miner, s, lr, gemLrMult, weightDecay, seed, net, evalEvery, describeBatch);
+                parseEnum(TupleMiner.PositiveMode.class, positives, "--positives"), d.miner().candidatesPerNegative());
+        RetrievalNet.Config net = new RetrievalNet.Config(d.net().inChannels(), widths, dim,
+                RetrievalNet.Pooling.parse(pooling), gemP);
+        return TrainConfig.builder()
+                .data(data)
+                .backend(backend)
+                .protocol(TrainConfig.Protocol.parse(protocol))
+                .epochs(epochs)
+                .queries(queries)
+                .pool(pool)
+                .tuplesPerStep(tuplesPerStep)
+                .miner(miner)
+                .loss(s)
+                .lr(lr)
+                .gemLrMultiplier(gemLrMult)
+                .weightDecay(weightDecay)
+                .seed(seed)
+                .net(net)
+                .evalEvery(evalEvery)
+                .describeBatch(describeBatch)
+                .build();
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String option) {

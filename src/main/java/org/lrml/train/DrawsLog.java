@@ -10,7 +10,7 @@ import java.util.Map;
 import org.lrml.io.Npy;
 import org.lrml.io.NpyArray;
 import org.lrml.loss.Tuples;
-import org.lrml.nn.RetrievalNet;
+import org.lrml.tensor.Tensor;
 
 /**
  * The random draws of a training run, written so that another engine can train on exactly the same randomness
@@ -27,8 +27,8 @@ final class DrawsLog {
     }
 
     /** init.ckpt: the weights before the first step, in the checkpoint format (no optimiser state). */
-    void initialWeights(RetrievalNet net, TrainConfig cfg) throws IOException {
-        Checkpoint.of(Map.of("epoch", 0, "config", cfg.toMap()), net.stateDict(), Map.of())
+    void initialWeights(Map<String, Tensor> weights, Map<String, Object> config) throws IOException {
+        Checkpoint.of(Map.of("epoch", 0, "config", config), weights, Map.of())
                 .write(dir.resolve("init.ckpt"));
     }
 

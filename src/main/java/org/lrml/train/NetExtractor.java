@@ -39,12 +39,12 @@ public final class NetExtractor implements DescriptorExtractor {
     public static NetExtractor load(Path checkpoint, String backendName, int longestSide) throws IOException {
         Checkpoint c = Checkpoint.read(checkpoint);
         TrainConfig cfg = c.config();
-        RetrievalNet net = new RetrievalNet(cfg.net(), new Rng(cfg.seed()).fork(0));
+        RetrievalNet net = new RetrievalNet(cfg.net(), new Rng(cfg.schedule().seed()).fork(0));
         net.loadStateDict(c.modelTensors());
         Backend b = Backends.byName(backendName);
         net.to(b);
         net.train(false);
-        return new NetExtractor(net, b, longestSide, cfg.describeBatch());
+        return new NetExtractor(net, b, longestSide, cfg.schedule().describeBatch());
     }
 
     /** As {@link #load(Path, String, int)} with the automatic backend and 28-pixel images. */

@@ -2,101 +2,81 @@ package org.lrml.train;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntConsumer;
+import java.util.OptionalDouble;
 
 import org.lrml.backend.Backend;
-import org.lrml.backend.Backends;
-import org.lrml.data.FashionMnist;
-import org.lrml.data.LabeledImages;
-import org.lrml.data.Normalization;
 import org.lrml.eval.EvalResult;
-import org.lrml.eval.FashionProtocols;
-import org.lrml.io.AtomicFiles;
-import org.lrml.backend.LossSpec;
-import org.lrml.loss.TupleLoss;
 import org.lrml.loss.Tuples;
 import org.lrml.mining.TupleMiner;
-import org.lrml.nn.RetrievalNet;
-import org.lrml.optim.Adam;
+import org.lrml.optim.Optimizer;
 import org.lrml.optim.ParamGroup;
-import org.lrml.report.Gallery;
+import org.lrml.ops.Concat;
 import org.lrml.report.MetricsJson;
-import org.lrml.report.Plots;
 import org.lrml.report.ProgressBar;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 import org.lrml.util.Rng;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import org.lrml.util.Version;
 
 /**
- * Trains the retrieval network with a tuple loss on Fashion-MNIST and evaluates it (spec sections 2, 3, 7).
+ * The training loop (spec sections 2, 3, 7), for any {@link TrainingParts}: Fashion-MNIST today, the landmark
+ * sets next.
  *
- * <p>Each epoch: draw Q random training queries and a random pool of P training images; compute their
- * descriptors in inference mode; mine tuples (q, p, n_1..n_K) with the ranking op; shuffle them; train in
- * steps of {@code tuplesPerStep} tuples (every distinct image of a step goes through the network once, in
- * training mode, and the fused tuple loss gives the gradient of the batch mean); then checkpoint, and
- * evaluate when the epoch is due.
+ * <p>Each epoch: draw the queries and the pool; describe them in inference mode; mine tuples (q, p, n_1..n_K);
+ * shuffle them; train in steps of {@code tuplesPerStep} tuples (every distinct image of a step goes through the
+ * network once, in training mode, and the loss gives the gradient of the batch mean); stop if anything became
+ * non-finite; then evaluate when due, checkpoint, and write history.json and curves.png into the {@link RunFolder}.
  *
- * <p>Every random choice of epoch e comes from {@code new Rng(seed).fork(e)} and the weights from
- * {@code new Rng(seed).fork(0)}, so a run resumed from the checkpoint of epoch e draws exactly what the
- * uninterrupted run drew; with the CPU backend's deterministic kernels it ends bit for bit the same.
+ * <p>Every random choice of epoch e comes from {@code new Rng(seed).fork(e)} (the assembler draws the weights from
+ * {@code fork(0)}), so a run resumed from the checkpoint of epoch e draws exactly what the uninterrupted run drew;
+ * with the CPU backend's deterministic kernels it ends bit for bit the same.
  */
 public final class Trainer {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    private final TrainConfig cfg;
-    private final Path out;
+    private final TrainingParts parts;
+    private final TrainConfig.Schedule schedule;
+    private final Map<String, Object> config;
+    private final RunFolder folder;
     private final PrintStream log;
     private final Backend backend;
-    private final RetrievalNet net;
-    private final Adam optimizer;
+    private final RetrievalModel model;
+    private final Optimizer optimizer;
+    private final Descriptors descriptors;
+    /** Each optimiser group's configured learning rate, before the schedule's factor. */
+    private final double[] baseLr;
     private final History history;
     private final int startEpoch;
     private DrawsLog draws;
-    private LabeledImages train;
-    private LabeledImages test;
 
-    private Trainer(TrainConfig cfg, Path out, PrintStream log, Checkpoint resume) {
-        this.cfg = cfg;
-        this.out = out;
+    private Trainer(TrainingParts parts, TrainConfig.Schedule schedule, Map<String, Object> config, RunFolder folder,
+                    PrintStream log, Checkpoint resume) {
+        this.parts = parts;
+        this.schedule = schedule;
+        this.config = config;
+        this.folder = folder;
         this.log = log;
-        this.backend = Backends.byName(cfg.backend());
-        this.net = new RetrievalNet(cfg.net(), new Rng(cfg.seed()).fork(0));
-        net.to(backend);
-        List<Tensor> rest = new ArrayList<>();
-        Tensor p = net.gemP();
-        for (Tensor t : net.parameters()) {
-            if (t != p) {
-                rest.add(t);
-            }
+        this.backend = parts.backend();
+        this.model = parts.model();
+        this.optimizer = parts.optimizer();
+        this.descriptors = new Descriptors(model, backend, schedule.describeBatch());
+        List<ParamGroup> groups = optimizer.paramGroups();
+        this.baseLr = new double[groups.size()];
+        double[] weightDecay = new double[groups.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            baseLr[g] = groups.get(g).lr();
+            weightDecay[g] = groups.get(g).weightDecay();
         }
-        List<ParamGroup> groups = new ArrayList<>();
-        groups.add(new ParamGroup(rest, cfg.lr(), cfg.weightDecay()));
-        if (p != null) {
-            // GeM's exponent learns 10x faster and is not decayed (Radenovic et al.).
-            groups.add(new ParamGroup(List.of(p), cfg.lr() * cfg.gemLrMultiplier(), 0.0));
-        }
-        List<double[]> settings = new ArrayList<>();
-        for (ParamGroup g : groups) {
-            settings.add(new double[]{g.lr(), g.weightDecay()});
-        }
-        this.optimizer = new Adam(groups, 0.9, 0.999, 1e-8, false);
         if (resume != null) {
-            net.loadStateDict(resume.modelTensors());
+            model.loadStateDict(resume.modelTensors());
             optimizer.loadStateDict(resume.optimizerTensors());
             // The config, not the saved optimiser state, decides the learning rates and decays.
-            for (int g = 0; g < settings.size(); g++) {
-                optimizer.paramGroups().get(g).setLr(settings.get(g)[0]);
-                optimizer.paramGroups().get(g).setWeightDecay(settings.get(g)[1]);
+            for (int g = 0; g < groups.size(); g++) {
+                groups.get(g).setLr(baseLr[g]);
+                groups.get(g).setWeightDecay(weightDecay[g]);
             }
             this.history = History.fromMap(resume.history());
             this.startEpoch = resume.epoch();
@@ -106,44 +86,28 @@ public final class Trainer {
         }
     }
 
-    /** A new run writing into {@code out}. */
-    public static Trainer start(TrainConfig cfg, Path out, PrintStream log) {
-        return new Trainer(cfg, out, log, null);
+    /**
+     * A new run of {@code parts} writing into {@code folder}; {@code config} is the JSON form of the whole
+     * configuration (config.json and every checkpoint, so the run can be resumed and its network rebuilt).
+     */
+    public static Trainer start(TrainingParts parts, TrainConfig.Schedule schedule, Map<String, Object> config,
+                                RunFolder folder, PrintStream log) {
+        return new Trainer(parts, schedule, config, folder, log, null);
     }
 
-    /** Continues the run in {@code runDir} from its latest checkpoint; {@code adjust} may change epochs/backend/data. */
-    public static Trainer resume(Path runDir, java.util.function.UnaryOperator<TrainConfig> adjust, PrintStream log)
-            throws IOException {
-        Path ckpt = latestCheckpoint(runDir);
-        Checkpoint c = Checkpoint.read(ckpt);
-        TrainConfig cfg = adjust.apply(c.config());
-        if (c.epoch() > cfg.epochs()) {
-            throw new IllegalArgumentException("--resume: the checkpoint " + ckpt + " has " + c.epoch()
-                    + " epochs, more than --epochs " + cfg.epochs());
+    /**
+     * Continues a run from {@code checkpoint} (read from {@code file} in {@code folder}): the model, the optimiser
+     * state and the history come from it; the schedule may add epochs.
+     */
+    public static Trainer resume(TrainingParts parts, TrainConfig.Schedule schedule, Map<String, Object> config,
+                                 RunFolder folder, Path file, Checkpoint checkpoint, PrintStream log) {
+        if (checkpoint.epoch() > schedule.epochs()) {
+            throw new IllegalArgumentException("--resume: the checkpoint " + file + " has " + checkpoint.epoch()
+                    + " epochs, more than --epochs " + schedule.epochs());
         }
-        log.println("resuming " + runDir + " from " + ckpt.getFileName() + " (epoch " + c.epoch() + " of " + cfg.epochs()
-                + ")");
-        return new Trainer(cfg, runDir, log, c);
-    }
-
-    /** The newest checkpoints/epoch-NNN.ckpt of a run folder. */
-    public static Path latestCheckpoint(Path runDir) throws IOException {
-        Path dir = runDir.resolve("checkpoints");
-        if (!Files.isDirectory(dir)) {
-            throw new IOException(runDir + ": not a run folder (no checkpoints/ inside)");
-        }
-        try (var s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().matches("epoch-\\d+\\.ckpt")).max(java.util.Comparator.naturalOrder())
-                    .orElseThrow(() -> new IOException(dir + ": no epoch-NNN.ckpt checkpoint to resume from"));
-        }
-    }
-
-    public static Path checkpointPath(Path runDir, int epoch) {
-        return runDir.resolve("checkpoints").resolve(String.format(Locale.ROOT, "epoch-%03d.ckpt", epoch));
-    }
-
-    public RetrievalNet net() {
-        return net;
+        log.println("resuming " + folder + " from " + file.getFileName() + " (epoch " + checkpoint.epoch() + " of "
+                + schedule.epochs() + ")");
+        return new Trainer(parts, schedule, config, folder, log, checkpoint);
     }
 
     /**
@@ -159,89 +123,67 @@ public final class Trainer {
         return this;
     }
 
+    public RetrievalModel model() {
+        return model;
+    }
+
+    public RunFolder folder() {
+        return folder;
+    }
+
     /** Runs the remaining epochs; returns the final metrics. */
     public EvalResult run() throws IOException {
-        Files.createDirectories(out.resolve("checkpoints"));
-        AtomicFiles.writeString(out.resolve("config.json"), JSON.writeValueAsString(cfg.toMap()) + "\n");
-        loadData();
+        folder.create();
+        folder.writeConfig(config);
         log.printf(Locale.ROOT, "lrml train: %s protocol, %d training images, backend %s, network %s (%d parameters),"
-                        + " loss %s%n", cfg.protocol().cliName(), train.size(), backend.name(), cfg.net(),
-                net.parameterCount(), describe(cfg));
-        log.println("output: " + out.toAbsolutePath());
+                        + " loss %s, %s%n", parts.evaluation().name(), parts.data().size(), backend.name(),
+                model.describe(), model.parameterCount(), parts.loss().describe(), parts.mining().describe());
+        log.println("output: " + folder.root().toAbsolutePath());
         EvalResult last = null;
         if (draws != null) {
-            draws.initialWeights(net, cfg);
+            draws.initialWeights(model.stateDict(), config);
         }
-        if (startEpoch == 0 && cfg.epochs() > 0 && cfg.evalEvery() > 0) {
+        if (startEpoch == 0 && schedule.epochs() > 0 && schedule.evalEvery() > 0) {
             last = evaluate("untrained");
             history.recordUntrained(MetricsJson.toMap(last));
-            log.println("untrained: " + summary(last));
+            log.println("untrained: " + EpochLines.summary(last));
         }
-        for (int epoch = startEpoch + 1; epoch <= cfg.epochs(); epoch++) {
-            Map<String, Object> record = trainEpoch(epoch);
+        for (int epoch = startEpoch + 1; epoch <= schedule.epochs(); epoch++) {
+            EpochRecord record = trainEpoch(epoch);
             requireFiniteState(epoch);
-            if (cfg.evaluatesAfter(epoch)) {
+            if (schedule.evaluatesAfter(epoch)) {
                 long t0 = System.nanoTime();
                 last = evaluate("epoch " + epoch);
-                record.put("eval_seconds", seconds(t0));
-                record.put("metrics", MetricsJson.toMap(last));
+                record = record.withEvaluation(seconds(t0), MetricsJson.toMap(last));
             }
             history.recordEpoch(record);
             saveCheckpoint(epoch);
-            writeHistory();
-            log.println(epochLine(record));
+            folder.writeHistory(history, parts.loss().name() + " on " + parts.evaluation().title());
+            log.println(EpochLines.epoch(record, schedule.epochs()));
         }
         if (last == null) {
             last = evaluate("final");
         }
-        MetricsJson.write(out, last);
-        writeGallery();
-        log.println("final: " + summary(last));
-        log.println("wrote " + out.resolve("metrics.json") + ", history.json, curves.png, gallery.png, checkpoints/");
+        folder.writeMetrics(last);
+        folder.writeGallery(parts.evaluation().galleryTitle(),
+                parts.evaluation().galleryRows(descriptors, new Rng(schedule.seed()).fork(-1)));
+        log.println("final: " + EpochLines.summary(last));
+        log.println("wrote " + folder.metricsJson() + ", history.json, curves.png, gallery.png, checkpoints/");
         return last;
     }
 
-    private void loadData() throws IOException {
-        LabeledImages all = FashionMnist.load(cfg.data(), FashionMnist.Split.TRAIN, Normalization.FASHION_MNIST);
-        test = FashionMnist.load(cfg.data(), FashionMnist.Split.TEST, Normalization.FASHION_MNIST);
-        train = cfg.protocol() == TrainConfig.Protocol.SEEN ? all : all.withLabels(FashionMnist.SEEN_LABELS);
-        if (all.channels() != cfg.net().inChannels()) {
-            throw new IllegalArgumentException("the data has " + all.channels() + " channel(s) but the network expects "
-                    + cfg.net().inChannels());
-        }
-    }
-
-    private static String describe(TrainConfig c) {
-        LossSpec l = c.loss();
-        String params = switch (l.kind()) {
-            case LRML -> "alpha " + num(l.alpha()) + ", m " + num(l.margin()) + ", T " + num(l.temperature())
-                    + ", lambda " + num(l.lambda()) + ", delta " + num(l.delta()) + ", mu " + num(l.mu()) + ", eps_o "
-                    + num(l.orderEps());
-            case CONTRASTIVE, TRIPLET -> "margin " + num(l.margin());
-        };
-        return l.kind().name().toLowerCase(Locale.ROOT) + " (" + params + "), negatives "
-                + c.miner().negativeMode().name().toLowerCase(Locale.ROOT) + ", positives "
-                + c.miner().positiveMode().name().toLowerCase(Locale.ROOT);
+    /** The run's protocol on the current network. */
+    public EvalResult evaluate(String when) {
+        return parts.evaluation().evaluate(descriptors, when);
     }
 
     /** One epoch: mine, then train on the mined tuples. Returns the epoch's record (without metrics). */
-    private Map<String, Object> trainEpoch(int epoch) throws IOException {
-        Rng rng = new Rng(cfg.seed()).fork(epoch);
+    private EpochRecord trainEpoch(int epoch) throws IOException {
+        Rng rng = new Rng(schedule.seed()).fork(epoch);
         long t0 = System.nanoTime();
-        int n = train.size();
-        int[] queries = rng.sample(n, Math.min(cfg.queries(), n));
-        int[] pool = rng.sample(n, Math.min(cfg.pool(), n));
-        TupleMiner.Mined mined;
-        try (MemoryScope scope = MemoryScope.open();
-             ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d mine", epoch, cfg.epochs()),
-                     queries.length + pool.length)) {
-            float[] qd = describe(queries, done -> bar.set(done));
-            float[] pd = describe(pool, done -> bar.set(queries.length + done));
-            int d = cfg.net().dim();
-            // Indices are positions in the training view (for "unseen", the view of labels 0-4).
-            mined = TupleMiner.mine(cfg.miner(), Tensor.of(backend, qd, queries.length, d), queries,
-                    Tensor.of(backend, pd, pool.length, d), pool, train.labels(), rng.fork(1));
-        }
+        int[] queries = parts.data().drawQueries(rng, schedule.queries());
+        int[] pool = parts.data().drawPool(rng, schedule.pool());
+        TupleMiner.Mined mined = mine(epoch, queries, pool, rng.fork(1));
         long t1 = System.nanoTime();
         Tuples tuples = mined.tuples();
         int m = tuples.m();
@@ -253,60 +195,80 @@ public final class Trainer {
         if (draws != null) {
             draws.epoch(epoch, queries, pool, tuples, order);
         }
-        int steps = (m + cfg.tuplesPerStep() - 1) / cfg.tuplesPerStep();
+        setLearningRates(epoch);
+        int perStep = schedule.tuplesPerStep();
+        int steps = (m + perStep - 1) / perStep;
         double lossSum = 0;
         long images = 0;
-        net.train(true);
-        try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d train", epoch, cfg.epochs()), steps)) {
+        model.setTraining(true);
+        try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d train", epoch, schedule.epochs()),
+                steps)) {
             for (int s = 0; s < steps; s++) {
-                int from = s * cfg.tuplesPerStep();
-                int to = Math.min(m, from + cfg.tuplesPerStep());
-                double loss;
-                int count;
-                try (MemoryScope scope = MemoryScope.open()) {
-                    Batch b = Batch.of(tuples, order, from, to);
-                    Tensor x = Tensor.of(backend, train.batch(b.images), b.images.length, train.channels(),
-                            train.height(), train.width());
-                    Tensor desc = net.forward(x);
-                    Tensor l = TupleLoss.apply(desc, b.tuples, cfg.loss());
-                    loss = l.item();
-                    if (!Double.isFinite(loss)) {
-                        throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
-                                + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier"
-                                + " epochs in %s are intact; try a lower --lr", loss, epoch, s + 1, cfg.lr(),
-                                out.resolve("checkpoints")));
-                    }
-                    l.backward();
-                    optimizer.step();
-                    optimizer.zeroGrad();
-                    count = b.images.length;
-                }
+                StepBatch b = StepBatch.of(tuples, order, s * perStep, Math.min(m, (s + 1) * perStep));
+                double loss = step(b, epoch, s + 1);
                 history.recordStep(loss);
                 lossSum += loss;
-                images += count;
+                images += b.images().length;
                 bar.field("loss", loss);
                 bar.field("img/s", String.format(Locale.ROOT, "%.0f", images / Math.max(1e-9, seconds(t1))));
                 bar.step();
             }
         }
         long t2 = System.nanoTime();
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("epoch", epoch);
-        r.put("backend", backend.name());
-        r.put("loss", lossSum / steps);
-        r.put("steps", steps);
-        r.put("tuples", m);
-        r.put("skipped_few_negatives", mined.skippedFewNegatives());
-        r.put("skipped_no_positive", mined.skippedNoPositive());
-        r.put("mine_seconds", (t1 - t0) / 1e9);
-        r.put("train_seconds", (t2 - t1) / 1e9);
-        r.put("train_images", images);
-        r.put("images_per_second", images / ((t2 - t1) / 1e9));
-        Tensor p = net.gemP();
-        if (p != null) {
-            r.put("gem_p", p.item());
+        OptionalDouble p = model.poolingExponent();
+        return new EpochRecord(epoch, backend.name(), lossSum / steps, steps, m, mined.skippedFewNegatives(),
+                mined.skippedNoPositive(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, images, images / ((t2 - t1) / 1e9),
+                p.isPresent() ? p.getAsDouble() : null, null, null);
+    }
+
+    /** Describes the epoch's queries and pool with the current network and mines its tuples. */
+    private TupleMiner.Mined mine(int epoch, int[] queries, int[] pool, Rng rng) {
+        TrainingSet data = parts.data();
+        try (MemoryScope scope = MemoryScope.open();
+             ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d mine", epoch, schedule.epochs()),
+                     queries.length + pool.length)) {
+            float[] qd = descriptors.of(data, queries, bar::set);
+            float[] pd = descriptors.of(data, pool, done -> bar.set(queries.length + done));
+            int d = model.dim();
+            return parts.mining().mine(data, Tensor.of(backend, qd, queries.length, d), queries,
+                    Tensor.of(backend, pd, pool.length, d), pool, rng);
         }
-        return r;
+    }
+
+    /** Each optimiser group's configured rate times the schedule's factor for the epoch. */
+    private void setLearningRates(int epoch) {
+        double factor = parts.lrSchedule().factor(epoch);
+        List<ParamGroup> groups = optimizer.paramGroups();
+        for (int g = 0; g < groups.size(); g++) {
+            groups.get(g).setLr(baseLr[g] * factor);
+        }
+    }
+
+    /** One optimiser step on a batch of tuples; returns its loss. A non-finite loss stops the run before the step. */
+    private double step(StepBatch b, int epoch, int step) {
+        try (MemoryScope scope = MemoryScope.open()) {
+            Tensor l = parts.loss().apply(forward(b.images()), b.tuples());
+            double loss = l.item();
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
+                        + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier epochs in %s"
+                        + " are intact; try a lower --lr", loss, epoch, step, optimizer.paramGroups().get(0).lr(),
+                        folder.checkpoints()));
+            }
+            l.backward();
+            optimizer.step();
+            optimizer.zeroGrad();
+            return loss;
+        }
+    }
+
+    /** Descriptors of a step's images in training mode (one forward pass per tensor the set hands out). */
+    private Tensor forward(int[] rows) {
+        List<Tensor> batches = parts.data().tensors(rows, backend);
+        if (batches.size() == 1) {
+            return model.forward(batches.get(0));
+        }
+        return Concat.apply(batches.stream().map(model::forward).toList(), 0);
     }
 
     /**
@@ -314,132 +276,26 @@ public final class Trainer {
      * batch-norm statistics that overflowed (batch statistics renormalise them in training mode).
      */
     private void requireFiniteState(int epoch) {
-        for (Map.Entry<String, Tensor> e : net.stateDict().entrySet()) {
+        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
             float[] v = e.getValue().toFloatArray();
             for (int i = 0; i < v.length; i++) {
                 if (!Float.isFinite(v[i])) {
                     throw new IllegalStateException(String.format(Locale.ROOT, "the network diverged in epoch %d: %s[%d]"
                             + " is %s (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier"
-                            + " epochs in %s are intact; try a lower --lr", epoch, e.getKey(), i, v[i], cfg.lr(),
-                            out.resolve("checkpoints")));
+                            + " epochs in %s are intact; try a lower --lr", epoch, e.getKey(), i, v[i],
+                            optimizer.paramGroups().get(0).lr(), folder.checkpoints()));
                 }
             }
         }
-    }
-
-    /** The tuples of one step, renumbered over the step's distinct images (first appearance order). */
-    private record Batch(int[] images, Tuples tuples) {
-        static Batch of(Tuples all, int[] order, int from, int to) {
-            int w = all.width();
-            int[] table = new int[(to - from) * w];
-            Map<Integer, Integer> local = new LinkedHashMap<>();
-            for (int i = from; i < to; i++) {
-                int t = order[i];
-                for (int c = 0; c < w; c++) {
-                    int g = all.table()[t * w + c];
-                    Integer li = local.get(g);
-                    if (li == null) {
-                        li = local.size();
-                        local.put(g, li);
-                    }
-                    table[(i - from) * w + c] = li;
-                }
-            }
-            int[] images = local.keySet().stream().mapToInt(Integer::intValue).toArray();
-            return new Batch(images, Tuples.of(table, to - from, all.k()));
-        }
-    }
-
-    private float[] describe(int[] rows, IntConsumer progress) {
-        return net.describe(train.batch(rows), rows.length, train.height(), train.width(), cfg.describeBatch(), backend,
-                progress);
-    }
-
-    private float[] describeAll(LabeledImages set, String label) {
-        try (ProgressBar bar = new ProgressBar(label, set.size())) {
-            return net.describe(set.range(0, set.size()), set.size(), set.height(), set.width(), cfg.describeBatch(),
-                    backend, bar::set);
-        }
-    }
-
-    /** The run's protocol on the current network. */
-    public EvalResult evaluate(String when) {
-        int d = cfg.net().dim();
-        if (cfg.protocol() == TrainConfig.Protocol.SEEN) {
-            float[] db = describeAll(train, "eval " + when + ": train descriptors");
-            float[] q = describeAll(test, "eval " + when + ": test descriptors");
-            return FashionProtocols.seen(db, train.labels(), q, test.labels(), d);
-        }
-        LabeledImages unseen = test.withLabels(FashionMnist.UNSEEN_LABELS);
-        float[] q = describeAll(unseen, "eval " + when + ": test descriptors");
-        return FashionProtocols.unseen(q, unseen.labels(), d);
     }
 
     private void saveCheckpoint(int epoch) throws IOException {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("epoch", epoch);
-        meta.put("engine", org.lrml.util.Version.get());
-        meta.put("config", cfg.toMap());
+        meta.put("engine", Version.get());
+        meta.put("config", config);
         meta.put("history", history.toMap());
-        Map<String, Tensor> model = net.stateDict();
-        Checkpoint.of(meta, model, optimizer.stateDict()).write(checkpointPath(out, epoch));
-    }
-
-    private void writeHistory() throws IOException {
-        AtomicFiles.writeString(out.resolve("history.json"), JSON.writeValueAsString(history.toMap()) + "\n");
-        Plots.write(out.resolve("curves.png"), history.charts(cfg.loss().kind().name() + " on Fashion-MNIST ("
-                + cfg.protocol().cliName() + ")"));
-    }
-
-    private void writeGallery() throws IOException {
-        int d = cfg.net().dim();
-        Rng rng = new Rng(cfg.seed()).fork(-1);
-        List<Gallery.Row> rows;
-        if (cfg.protocol() == TrainConfig.Protocol.SEEN) {
-            int[] ids = rng.sample(test.size(), Math.min(6, test.size()));
-            float[] q = net.describe(test.batch(ids), ids.length, test.height(), test.width(), cfg.describeBatch(), backend);
-            float[] qAll = new float[test.size() * d];
-            for (int i = 0; i < ids.length; i++) {
-                System.arraycopy(q, i * d, qAll, ids[i] * d, d);
-            }
-            float[] db = describeAll(train, "gallery: train descriptors");
-            rows = Gallery.labeledRows(test, qAll, train, db, d, ids, false, FashionMnist::className);
-        } else {
-            LabeledImages unseen = test.withLabels(FashionMnist.UNSEEN_LABELS);
-            float[] all = describeAll(unseen, "gallery: test descriptors");
-            int[] ids = rng.sample(unseen.size(), Math.min(6, unseen.size()));
-            rows = Gallery.labeledRows(unseen, all, unseen, all, d, ids, true, FashionMnist::className);
-        }
-        Gallery.write(out.resolve("gallery.png"), "Top-10 retrievals (" + cfg.protocol().cliName()
-                + " protocol): green = same class, red = other", rows);
-    }
-
-    /** A parameter value without trailing zeros: 1.2, 10, 0.05. */
-    private static String num(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-    }
-
-    static String summary(EvalResult r) {
-        return String.format(Locale.ROOT, "mAP %.2f%%  R@1 %.2f%%  R@2 %.2f%%  R@4 %.2f%%  R@8 %.2f%%  mAP@R %.2f%%"
-                        + "  (%d queries x %d database, %.1f s)", 100 * r.map(), 100 * r.recallAt(1), 100 * r.recallAt(2),
-                100 * r.recallAt(4), 100 * r.recallAt(8), 100 * r.mapAtR(), r.queries(), r.database(), r.seconds());
-    }
-
-    @SuppressWarnings("unchecked")
-    private String epochLine(Map<String, Object> r) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "epoch %d/%d  loss %.4f  %d tuples  mine %.1fs  train %.1fs (%.0f img/s)", (Integer) r.get("epoch"),
-                cfg.epochs(), (Double) r.get("loss"), (Integer) r.get("tuples"), (Double) r.get("mine_seconds"),
-                (Double) r.get("train_seconds"), (Double) r.get("images_per_second")));
-        if (r.get("gem_p") != null) {
-            sb.append(String.format(Locale.ROOT, "  GeM p %.3f", (Double) r.get("gem_p")));
-        }
-        Map<String, Object> metrics = (Map<String, Object>) r.get("metrics");
-        if (metrics != null) {
-            sb.append(String.format(Locale.ROOT, "  eval %.1fs  mAP %.2f%%  R@1 %.2f%%", (Double) r.get("eval_seconds"),
-                    100 * History.metric(metrics, "mAP"), 100 * History.metric(metrics, "recall@1")));
-        }
-        return sb.toString();
+        folder.writeCheckpoint(epoch, Checkpoint.of(meta, model.stateDict(), optimizer.stateDict()));
     }
 
     private static double seconds(long t0) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lrml.eval.EvalResult;
 import org.lrml.io.NpyArray;
-import org.lrml.mining.TupleMiner;
 import org.lrml.testutil.TinyFashion;
+import org.lrml.train.fashion.FashionTraining;
 
 /** End to end on a tiny data set: training, checkpoints, bit-exact resume, failure handling. */
 class TrainerTest {
@@ -35,23 +35,26 @@ class TrainerTest {
     }
 
     static TrainConfig tiny(int epochs) {
-        TrainConfig d = TrainConfig.defaults();
-        return new TrainConfig(data, "cpu", TrainConfig.Protocol.SEEN, epochs, 30, 120, 8,
-                TupleMiner.Config.defaults(), d.loss(), 3e-3, 10, 1e-6, 7, d.net(), 1, 64);
+        return TrainConfig.builder().data(data).backend("cpu").epochs(epochs).queries(30).pool(120).tuplesPerStep(8)
+                .lr(3e-3).seed(7).describeBatch(64).build();
+    }
+
+    private static Path checkpoint(Path run, int epoch) {
+        return RunFolder.at(run).checkpoint(epoch);
     }
 
     @Test
     void resumedRunEndsBitForBitLikeTheUninterruptedOne() throws IOException {
         Path a = tmp.resolve("uninterrupted");
-        EvalResult full = Trainer.start(tiny(3), a, QUIET).run();
+        EvalResult full = FashionTraining.start(tiny(3), a, QUIET).run();
         Path b = tmp.resolve("interrupted");
-        Trainer.start(tiny(1), b, QUIET).run();
-        EvalResult resumed = Trainer.resume(b, c -> c.withEpochs(3), QUIET).run();
+        FashionTraining.start(tiny(1), b, QUIET).run();
+        EvalResult resumed = FashionTraining.resume(b, c -> c.toBuilder().epochs(3).build(), QUIET).run();
 
         assertEquals(full.map(), resumed.map(), "final mAP");
         assertArrayEquals(full.recall(), resumed.recall(), "final recalls");
-        Checkpoint ca = Checkpoint.read(Trainer.checkpointPath(a, 3));
-        Checkpoint cb = Checkpoint.read(Trainer.checkpointPath(b, 3));
+        Checkpoint ca = Checkpoint.read(checkpoint(a, 3));
+        Checkpoint cb = Checkpoint.read(checkpoint(b, 3));
         assertEquals(ca.model().keySet(), cb.model().keySet());
         for (Map.Entry<String, NpyArray> e : ca.model().entrySet()) {
             assertEquals(e.getValue(), cb.model().get(e.getKey()), "parameter " + e.getKey() + " bit for bit");
@@ -64,13 +67,13 @@ class TrainerTest {
     @Test
     void writesTheReportsAndACheckpointPerEpoch() throws IOException {
         Path out = tmp.resolve("reports");
-        Trainer.start(tiny(2), out, QUIET).run();
+        FashionTraining.start(tiny(2), out, QUIET).run();
         for (String f : List.of("config.json", "history.json", "metrics.json", "curves.png", "gallery.png")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
-        assertTrue(Files.isRegularFile(Trainer.checkpointPath(out, 1)));
-        assertTrue(Files.isRegularFile(Trainer.checkpointPath(out, 2)));
-        Checkpoint c = Checkpoint.read(Trainer.checkpointPath(out, 2));
+        assertTrue(Files.isRegularFile(checkpoint(out, 1)));
+        assertTrue(Files.isRegularFile(checkpoint(out, 2)));
+        Checkpoint c = Checkpoint.read(checkpoint(out, 2));
         assertEquals(2, c.epoch());
         assertEquals(tiny(2), c.config());
         String metrics = Files.readString(out.resolve("metrics.json"));
@@ -83,21 +86,21 @@ class TrainerTest {
     @Test
     void aDivergingLossStopsWithoutTouchingEarlierCheckpoints() throws IOException {
         Path out = tmp.resolve("diverge");
-        Trainer.start(tiny(1), out, QUIET).run();
-        byte[] before = Files.readAllBytes(Trainer.checkpointPath(out, 1));
-        Trainer t = Trainer.resume(out, c -> c.withEpochs(2).withLr(1e38), QUIET);
+        FashionTraining.start(tiny(1), out, QUIET).run();
+        byte[] before = Files.readAllBytes(checkpoint(out, 1));
+        Trainer t = FashionTraining.resume(out, c -> c.toBuilder().epochs(2).lr(1e38).build(), QUIET);
         IllegalStateException e = assertThrows(IllegalStateException.class, t::run);
         assertTrue((e.getMessage().contains("the loss became") || e.getMessage().contains("diverged"))
                 && e.getMessage().contains("--lr") && e.getMessage().contains("intact"), e.getMessage());
-        assertArrayEquals(before, Files.readAllBytes(Trainer.checkpointPath(out, 1)), "epoch 1 checkpoint intact");
-        assertFalse(Files.exists(Trainer.checkpointPath(out, 2)));
+        assertArrayEquals(before, Files.readAllBytes(checkpoint(out, 1)), "epoch 1 checkpoint intact");
+        assertFalse(Files.exists(checkpoint(out, 2)));
     }
 
     @Test
     void corruptCheckpointsAreClearErrors() throws IOException {
         Path out = tmp.resolve("corrupt");
-        Trainer.start(tiny(1), out, QUIET).run();
-        Path good = Trainer.checkpointPath(out, 1);
+        FashionTraining.start(tiny(1), out, QUIET).run();
+        Path good = checkpoint(out, 1);
         byte[] bytes = Files.readAllBytes(good);
         Path truncated = tmp.resolve("truncated.ckpt");
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -107,14 +110,14 @@ class TrainerTest {
         Files.writeString(text, "not a checkpoint");
         IOException x = assertThrows(IOException.class, () -> Checkpoint.read(text));
         assertTrue(x.getMessage().contains("not an lrml checkpoint"), x.getMessage());
-        IOException missing = assertThrows(IOException.class, () -> Trainer.resume(tmp.resolve("nowhere"), c -> c, QUIET));
+        IOException missing = assertThrows(IOException.class, () -> FashionTraining.resume(tmp.resolve("nowhere"), c -> c, QUIET));
         assertTrue(missing.getMessage().contains("not a run folder"), missing.getMessage());
     }
 
     @Test
     void missingDataSaysHowToGetIt() {
-        TrainConfig cfg = tiny(1).withData(tmp.resolve("no-data-here"));
-        IOException e = assertThrows(IOException.class, () -> Trainer.start(cfg, tmp.resolve("nodata"), QUIET).run());
+        TrainConfig cfg = tiny(1).toBuilder().data(tmp.resolve("no-data-here")).build();
+        IOException e = assertThrows(IOException.class, () -> FashionTraining.start(cfg, tmp.resolve("nodata"), QUIET).run());
         assertTrue(e.getMessage().contains("dataset-fashion-mnist") || e.getMessage().contains("--data"), e.getMessage());
     }
 }

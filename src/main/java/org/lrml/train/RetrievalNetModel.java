@@ -1,0 +1,87 @@
+package org.lrml.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+import org.lrml.nn.RetrievalNet;
+import org.lrml.optim.ParamGroup;
+import org.lrml.tensor.Tensor;
+
+/** The Fashion-MNIST {@link RetrievalNet} as the training loop's {@link RetrievalModel}. */
+public final class RetrievalNetModel implements RetrievalModel {
+    private final RetrievalNet net;
+
+    public RetrievalNetModel(RetrievalNet net) {
+        this.net = net;
+    }
+
+    public RetrievalNet net() {
+        return net;
+    }
+
+    @Override
+    public Tensor forward(Tensor images) {
+        return net.forward(images);
+    }
+
+    @Override
+    public void setTraining(boolean on) {
+        net.train(on);
+    }
+
+    @Override
+    public boolean isTraining() {
+        return net.isTraining();
+    }
+
+    @Override
+    public int dim() {
+        return net.config().dim();
+    }
+
+    /** Group 0: every parameter but GeM's p, in module order; group 1 (GeM only): p. */
+    @Override
+    public List<ParamGroup> parameterGroups(double lr, double weightDecay, double poolingLrMultiplier) {
+        Tensor p = net.gemP();
+        List<Tensor> rest = new ArrayList<>();
+        for (Tensor t : net.parameters()) {
+            if (t != p) {
+                rest.add(t);
+            }
+        }
+        List<ParamGroup> groups = new ArrayList<>();
+        groups.add(new ParamGroup(rest, lr, weightDecay));
+        if (p != null) {
+            groups.add(new ParamGroup(List.of(p), lr * poolingLrMultiplier, 0.0));
+        }
+        return groups;
+    }
+
+    @Override
+    public Map<String, Tensor> stateDict() {
+        return net.stateDict();
+    }
+
+    @Override
+    public void loadStateDict(Map<String, Tensor> state) {
+        net.loadStateDict(state);
+    }
+
+    @Override
+    public long parameterCount() {
+        return net.parameterCount();
+    }
+
+    @Override
+    public OptionalDouble poolingExponent() {
+        Tensor p = net.gemP();
+        return p == null ? OptionalDouble.empty() : OptionalDouble.of(p.item());
+    }
+
+    @Override
+    public String describe() {
+        return net.config().toString();
+    }
+}

@@ -1,0 +1,74 @@
+package org.lrml.train.fashion;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+import org.lrml.backend.Backend;
+import org.lrml.backend.Backends;
+import org.lrml.data.FashionMnist;
+import org.lrml.data.LabeledImages;
+import org.lrml.data.Normalization;
+import org.lrml.nn.RetrievalNet;
+import org.lrml.optim.Adam;
+import org.lrml.train.Checkpoint;
+import org.lrml.train.FusedTupleLoss;
+import org.lrml.train.LabelMining;
+import org.lrml.train.LabeledImageSet;
+import org.lrml.train.LrSchedule;
+import org.lrml.train.RetrievalNetModel;
+import org.lrml.train.RunFolder;
+import org.lrml.train.TrainConfig;
+import org.lrml.train.Trainer;
+import org.lrml.train.TrainingParts;
+import org.lrml.util.Rng;
+
+/**
+ * {@code lrml train} on Fashion-MNIST: assembles the {@link TrainingParts} a {@link TrainConfig} describes (the
+ * IDX files, the {@link RetrievalNet}, label mining, the fused tuple loss, Adam with GeM's p in its own group, a
+ * constant learning rate, the seen or unseen protocol) and hands them to the generic {@link Trainer}.
+ */
+public final class FashionTraining {
+    private FashionTraining() {
+    }
+
+    /** A new run writing into {@code out}. A missing data set is an error saying how to install it. */
+    public static Trainer start(TrainConfig cfg, Path out, PrintStream log) throws IOException {
+        return Trainer.start(assemble(cfg), cfg.schedule(), cfg.toMap(), RunFolder.at(out), log);
+    }
+
+    /**
+     * Continues the run in {@code runDir} from its checkpoint of the highest epoch, with the stored config;
+     * {@code adjust} may change what a resumed run may change (epochs, backend, data folder).
+     */
+    public static Trainer resume(Path runDir, UnaryOperator<TrainConfig> adjust, PrintStream log) throws IOException {
+        RunFolder folder = RunFolder.at(runDir);
+        Path file = folder.latestCheckpoint();
+        Checkpoint checkpoint = Checkpoint.read(file);
+        TrainConfig cfg = adjust.apply(checkpoint.config());
+        return Trainer.resume(assemble(cfg), cfg.schedule(), cfg.toMap(), folder, file, checkpoint, log);
+    }
+
+    /** The parts of the run {@code cfg} describes, the network's weights drawn from {@code Rng(seed).fork(0)}. */
+    public static TrainingParts assemble(TrainConfig cfg) throws IOException {
+        Path dir = cfg.data().dir();
+        LabeledImages all = FashionMnist.load(dir, FashionMnist.Split.TRAIN, Normalization.FASHION_MNIST);
+        LabeledImages test = FashionMnist.load(dir, FashionMnist.Split.TEST, Normalization.FASHION_MNIST);
+        TrainConfig.Protocol protocol = cfg.data().protocol();
+        LabeledImages train = protocol == TrainConfig.Protocol.SEEN ? all : all.withLabels(FashionMnist.SEEN_LABELS);
+        if (all.channels() != cfg.net().inChannels()) {
+            throw new IllegalArgumentException(dir + ": the data has " + all.channels() + " channel(s) but the network"
+                    + " expects " + cfg.net().inChannels());
+        }
+        Backend backend = Backends.byName(cfg.backend());
+        RetrievalNet net = new RetrievalNet(cfg.net(), new Rng(cfg.schedule().seed()).fork(0));
+        net.to(backend);
+        RetrievalNetModel model = new RetrievalNetModel(net);
+        TrainConfig.Optimization o = cfg.optimization();
+        // Created after the move to the backend: the optimiser keeps the parameter tensors it is given.
+        Adam adam = Adam.adam(model.parameterGroups(o.lr(), o.weightDecay(), o.gemLrMultiplier()));
+        return new TrainingParts(backend, new LabeledImageSet(train), model, new LabelMining(cfg.miner()),
+                new FusedTupleLoss(cfg.loss()), adam, LrSchedule.constant(), new FashionEvaluation(protocol, train, test));
+    }
+}
