@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * lives in the emulator process, launches run the kernels' C++ source there, one block at a time, in a shuffled
  * order (so a kernel whose result depends on the order of its blocks fails here as it would on a GPU). Lets the whole
  * CUDA backend run its native tests on a machine without a GPU. A memory limit makes out-of-memory testable.
- * Not thread-safe beyond the synchronisation below; graph capture needs a real GPU.
+ * Not thread-safe beyond the synchronisation below. Graph capture records the requests and replays them.
  */
 final class EmulatedDevice implements DeviceApi {
     private final Process process;
@@ -29,6 +29,8 @@ final class EmulatedDevice implements DeviceApi {
     private final long limit;
     private long used;
     private boolean closed;
+    /** The requests recorded while a capture runs; null otherwise. */
+    private java.util.List<byte[]> capture;
 
     EmulatedDevice(Path binary, long memoryLimit) {
         this(binary, memoryLimit, "shuffle");
@@ -73,6 +75,22 @@ final class EmulatedDevice implements DeviceApi {
 
     private void send(ByteBuffer b) throws IOException {
         out.write(b.array(), 0, b.position());
+    }
+
+    /** Sends a stream request and waits for its status, or records it while a capture runs. */
+    private void sendOrRecord(ByteBuffer b, String what) throws IOException {
+        if (capture != null) {
+            capture.add(java.util.Arrays.copyOf(b.array(), b.position()));
+            return;
+        }
+        send(b);
+        status(what);
+    }
+
+    private void refuseDuringCapture(String what) {
+        if (capture != null) {
+            throw new IllegalStateException(what + " during a stream capture (the driver refuses host transfers there)");
+        }
     }
 
     /** Reads the status byte; throws with the emulator's message (or its dying words) on failure. */
@@ -148,6 +166,7 @@ final class EmulatedDevice implements DeviceApi {
 
     private synchronized void write(long address, byte[] bytes) {
         requireOpen();
+        refuseDuringCapture("upload");
         try {
             send(le(17).put((byte) 3).putLong(address).putLong(bytes.length));
             out.write(bytes);
@@ -179,6 +198,7 @@ final class EmulatedDevice implements DeviceApi {
     @Override
     public synchronized void download(long src, float[] dst) {
         requireOpen();
+        refuseDuringCapture("download");
         try {
             send(le(17).put((byte) 4).putLong(src).putLong(4L * dst.length));
             status(String.format("download of %d floats from 0x%x", dst.length, src));
@@ -192,6 +212,7 @@ final class EmulatedDevice implements DeviceApi {
     @Override
     public synchronized void download(long src, byte[] dst) {
         requireOpen();
+        refuseDuringCapture("download");
         try {
             send(le(17).put((byte) 4).putLong(src).putLong(dst.length));
             status(String.format("download of %d bytes from 0x%x", dst.length, src));
@@ -206,8 +227,7 @@ final class EmulatedDevice implements DeviceApi {
     public synchronized void copy(long src, long dst, long bytes) {
         requireOpen();
         try {
-            send(le(25).put((byte) 5).putLong(src).putLong(dst).putLong(bytes));
-            status("device copy of " + bytes + " bytes");
+            sendOrRecord(le(25).put((byte) 5).putLong(src).putLong(dst).putLong(bytes), "device copy of " + bytes + " bytes");
         } catch (IOException e) {
             throw io("device copy", e);
         }
@@ -242,8 +262,7 @@ final class EmulatedDevice implements DeviceApi {
             b.put(a.bytes());
         }
         try {
-            send(b);
-            status("emulated launch");
+            sendOrRecord(b, "emulated launch");
         } catch (IOException e) {
             throw io("launch", e);
         }
@@ -273,23 +292,48 @@ final class EmulatedDevice implements DeviceApi {
     public void eventDestroy(Object event) {
     }
 
+    /**
+     * Stream capture, emulated: while it runs, launches and device copies are recorded (as the requests the emulator
+     * would be sent) instead of run; the graph is the list, and a replay sends it again. Host transfers inside a
+     * capture are refused, as the driver refuses them.
+     */
     @Override
-    public void beginCapture() {
-        throw new UnsupportedOperationException("CUDA graph capture needs a real GPU; the kernel emulator cannot capture");
+    public synchronized void beginCapture() {
+        requireOpen();
+        if (capture != null) {
+            throw new IllegalStateException("a capture is already running");
+        }
+        capture = new java.util.ArrayList<>();
     }
 
     @Override
-    public Object endCapture() {
-        throw new UnsupportedOperationException("CUDA graph capture needs a real GPU");
+    public synchronized Object endCapture() {
+        if (capture == null) {
+            throw new IllegalStateException("no capture is running");
+        }
+        java.util.List<byte[]> graph = java.util.List.copyOf(capture);
+        capture = null;
+        return graph;
     }
 
     @Override
-    public void abortCapture() {
+    public synchronized void abortCapture() {
+        capture = null;
     }
 
     @Override
-    public void graphLaunch(Object graphExec) {
-        throw new UnsupportedOperationException("CUDA graph replay needs a real GPU");
+    @SuppressWarnings("unchecked")
+    public synchronized void graphLaunch(Object graphExec) {
+        requireOpen();
+        for (byte[] request : (java.util.List<byte[]>) graphExec) {
+            try {
+                out.write(request);
+                out.flush();
+                status("replayed request");
+            } catch (IOException e) {
+                throw io("graph replay", e);
+            }
+        }
     }
 
     @Override

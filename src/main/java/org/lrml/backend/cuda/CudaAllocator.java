@@ -130,6 +130,11 @@ final class CudaAllocator {
         }
         b.inUse = false;
         bytesInUse -= b.bytes();
+        if (captured != null) {
+            // A block the step frees may still be written by the captured kernels on every replay (it was the step's
+            // scratch or an input it consumed): it belongs to the graph, not to the next allocation.
+            captured.add(b);
+        }
         if (b.graphOwner != null) {
             return;  // reserved for its graph; CudaGraphs returns it to the cache when the graph closes
         }
@@ -168,8 +173,8 @@ final class CudaAllocator {
     }
 
     /**
-     * Ends the capture: the blocks the step used now belong to the graph (free ones leave the cache; those still
-     * in use by live storages stay with them and are kept from the cache when released).
+     * Ends the capture: the blocks the step acquired or released now belong to the graph (free ones leave the cache;
+     * those still in use by live storages stay with them and are kept from the cache when released).
      */
     synchronized List<Block> endCapture(Object graph) {
         List<Block> blocks = captured == null ? List.of() : captured;
