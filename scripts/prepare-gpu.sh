@@ -25,7 +25,7 @@ command -v mvn >/dev/null || die "Maven is needed to assemble the bundle"
 
 if [ "$build" -eq 1 ]; then
   echo "prepare-gpu: mvn package (tests skipped)..."
-  mvn -B -q -o -DskipTests package
+  mvn -B -q -DskipTests package
 fi
 [ -f target/classes/kernels/manifest.properties ] \
   || die "target/classes/kernels has no PTX: the build ran without nvcc (see kernels/build.sh)"
@@ -47,10 +47,10 @@ mkdir -p "$out/lib/test" "$out/results"
 cp "$jar" "$out/lib/lrml.jar"
 
 echo "prepare-gpu: dependency jars..."
-mvn -B -q -o dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$out/lib"
+mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$out/lib"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-mvn -B -q -o dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$tmp/test"
+mvn -B -q dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$tmp/test"
 for j in "$tmp"/test/*.jar; do
   name="$(basename "$j")"
   case "$name" in
@@ -103,4 +103,4 @@ size_kib="$(du -sk "$out" | cut -f1)"
 printf 'prepare-gpu: dist/gpu is %.1f MiB (limit %d MiB): jre %s, lib %s\n' "$(echo "$size_kib / 1024" | bc -l)" \
   "$limit_mib" "$(du -sh "$out/jre" | cut -f1)" "$(du -sh "$out/lib" | cut -f1)"
 [ "$size_kib" -le $((limit_mib * 1024)) ] || die "dist/gpu exceeds $limit_mib MiB"
-echo "prepare-gpu: done. Copy dist/gpu to the GPU machine and run: ./run.sh   (about 8 minutes at most)"
+echo "prepare-gpu: done. Copy dist/gpu to the GPU machine and run: ./run.sh   (at most 7 minutes; a dry run here: scripts/gpu/dry-run.sh)"

@@ -1,4 +1,6 @@
-"""The last table of run.sh: native test counts, then each CUDA benchmark with the PyTorch peer's time."""
+"""The last table of run.sh: native test counts, then each CUDA benchmark (results/jmh-<family>.json, one per JMH
+family) with the PyTorch peer's time."""
+import glob
 import json
 import os
 import re
@@ -31,10 +33,31 @@ def key(entry):
 
 
 def load_jmh(path):
+    """Scores of one family's JSON; where JMH was stopped before writing it, the results its log printed so far."""
+    try:
+        with open(path) as f:
+            return {key(e): e["primaryMetric"]["score"] for e in json.load(f)}
+    except (OSError, ValueError, KeyError):
+        return load_jmh_log(path[:-len(".json")] + ".log")
+
+
+def load_jmh_log(path):
     if not os.path.exists(path):
         return {}
+    out = {}
+    params = {}
     with open(path) as f:
-        return {key(e): e["primaryMetric"]["score"] for e in json.load(f)}
+        lines = f.read().splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r"# Parameters: \((.*)\)", line)
+        if m:
+            params = dict(p.split(" = ", 1) for p in m.group(1).split(", ") if " = " in p)
+        m = re.match(r'Result "([^"]+)":', line)
+        if m and i + 1 < len(lines):
+            score = re.match(r"\s*([0-9.eE+-]+)", lines[i + 1])
+            if score:
+                out[key({"benchmark": m.group(1), "params": params})] = float(score.group(1))
+    return out
 
 
 def main(results):
@@ -48,11 +71,9 @@ def main(results):
                 print(f"native {kind}: " + ", ".join(f"{n} {w}" for n, w in counts))
         if "tests successful" not in text:
             print("native tests: no summary (see native-tests.log)")
-    lrml = load_jmh(os.path.join(results, "jmh.json"))
-    lrml.update(load_jmh(os.path.join(results, "jmh-lrml.json")))
-    lrml.update(load_jmh(os.path.join(results, "jmh-more.json")))
-    for k, v in load_jmh(os.path.join(results, "jmh-sgemm-v1.json")).items():
-        lrml[k.replace("sgemm[", "sgemm_v1[")] = v
+    lrml = {}
+    for path in sorted(glob.glob(os.path.join(results, "jmh-*.log"))):
+        lrml.update(load_jmh(path[:-len(".log")] + ".json"))
     torch = {}
     tp = os.path.join(results, "torch.json")
     if os.path.exists(tp):
@@ -61,14 +82,14 @@ def main(results):
         torch = t["us"]
         print(f"peer: torch {t['torch']} on {t['device']}")
     if not lrml:
-        print("no benchmark results (see benchmarks.log)")
+        print("no benchmark results (see the jmh-*.log files)")
         return
     print(f"{'benchmark':58} {'lrml us':>10} {'torch us':>10} {'lrml/torch':>10} {'lrml TFLOP/s':>12} {'lrml GB/s':>10}")
     for k in sorted(lrml):
         us = lrml[k]
-        peer = torch.get(base(k.replace("sgemm_v1[", "sgemm[")))
+        peer = torch.get(base(k))
         ratio = f"{us / peer:10.2f}" if peer else f"{'-':>10}"
-        fl = FLOPS.get(base(k.replace("sgemm_v1[", "sgemm[")))
+        fl = FLOPS.get(base(k))
         tf = f"{fl / us / 1e6:12.2f}" if fl else f"{'':>12}"
         by = BYTES.get(k)
         gb = f"{by / us / 1e3:10.1f}" if by else f"{'':>10}"
