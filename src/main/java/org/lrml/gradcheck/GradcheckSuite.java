@@ -9,6 +9,7 @@ import org.lrml.gradcheck.cases.LayoutCases;
 import org.lrml.gradcheck.cases.LinalgCases;
 import org.lrml.gradcheck.cases.LossCases;
 import org.lrml.gradcheck.cases.NnCases;
+import org.lrml.gradcheck.cases.PoolWindowCases;
 import org.lrml.gradcheck.cases.ReductionCases;
 
 /** Every gradient check of the engine, by op family; {@code lrml gradcheck} and the unit tests run these. */
@@ -27,6 +28,7 @@ public final class GradcheckSuite {
         all.addAll(LinalgCases.cases());
         all.addAll(NnCases.cases());
         all.addAll(ConvCases.cases());
+        all.addAll(PoolWindowCases.cases());
         all.addAll(LossCases.cases());
         return all;
     }
