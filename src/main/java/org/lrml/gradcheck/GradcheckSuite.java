@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.lrml.gradcheck.cases.ConvCases;
+import org.lrml.gradcheck.cases.ConvTransposeCases;
 import org.lrml.gradcheck.cases.ElementwiseCases;
 import org.lrml.gradcheck.cases.LayoutCases;
 import org.lrml.gradcheck.cases.LinalgCases;
@@ -29,6 +30,7 @@ public final class GradcheckSuite {
         all.addAll(NnCases.cases());
         all.addAll(ConvCases.cases());
         all.addAll(PoolWindowCases.cases());
+        all.addAll(ConvTransposeCases.cases());
         all.addAll(LossCases.cases());
         return all;
     }
