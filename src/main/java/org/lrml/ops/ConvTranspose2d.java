@@ -88,7 +88,8 @@ public final class ConvTranspose2d {
      * ONNX's ConvTranspose attributes resolved to explicit pads and output padding for input spatial size inHW.
      * outputShape (null when absent) wins over pads and auto_pad's sizes: total padding
      * max(0, s (in - 1) + op + dil (k - 1) + 1 - out) split by autoPad (SAME_UPPER: the odd cell at the end, else
-     * at the beginning, as ONNX Runtime does), and any output still missing becomes output padding. Without it,
+     * at the beginning, as ONNX 1.12's operator text says and its node tests test_convtranspose_autopad_same and
+     * test_convtranspose_output_shape check), and any output still missing becomes output padding. Without it,
      * SAME_UPPER / SAME_LOWER aim at out = in s the same way, VALID pads nothing and NOTSET keeps pads (null = 0).
      */
     public static Padding onnxPadding(AutoPad autoPad, int[] inHW, int[] kernel, int[] stride, int[] dilation,
