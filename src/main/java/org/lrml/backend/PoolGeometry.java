@@ -15,8 +15,8 @@ package org.lrml.backend;
  * floor mode), else the number inside the input. A max window with no cell inside the input (possible only with
  * dilation) gives -infinity, index -1 and no gradient.
  *
- * <p>The first eleven components and their order are those of the original symmetric, floor-mode, undilated
- * record, whose constructor remains (it fills padBottom = padTop, padRight = padLeft, dilation 1, floor mode).
+ * <p>The original symmetric, floor-mode, undilated record's 11-argument constructor (..., padH, padW,
+ * countIncludePad) remains: it fills padTop = padBottom = padH, padLeft = padRight = padW, dilation 1, floor mode.
  */
 public record PoolGeometry(int n, int c, int h, int w, int kh, int kw, int strideH, int strideW,
                            int padTop, int padLeft, int padBottom, int padRight, int dilH, int dilW,
@@ -81,11 +81,6 @@ public record PoolGeometry(int n, int c, int h, int w, int kh, int kw, int strid
             out--;
         }
         return out;
-    }
-
-    /** Whether this is the original geometry: symmetric pads, no dilation, floor mode. */
-    public boolean isSymmetricFloor() {
-        return padTop == padBottom && padLeft == padRight && dilH == 1 && dilW == 1 && !ceilMode;
     }
 
     public int[] xShape() {
