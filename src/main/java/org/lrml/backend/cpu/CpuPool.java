@@ -187,6 +187,9 @@ final class CpuPool implements Pool {
                     }
                     y[o] = best;
                 } else {
+                    if (hs >= he || ws >= we) {
+                        continue; // no cell inside the input (dilation only): nothing to route
+                    }
                     int top = Integer.MIN_VALUE;
                     for (int ih = hs; ih < he; ih += dh) {
                         int row = xb + ih * w;
@@ -195,9 +198,6 @@ final class CpuPool implements Pool {
                         }
                     }
                     // Scan backwards so that the first cell holding the maximum is the last one selected.
-                    if (hs >= he || ws >= we) {
-                        continue; // no cell inside the input: nothing to route
-                    }
                     int arg = 0;
                     for (int ih = Window.last(hs, he, dh); ih >= hs; ih -= dh) {
                         int row = xb + ih * w;
