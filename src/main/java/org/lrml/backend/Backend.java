@@ -63,6 +63,15 @@ public interface Backend extends AutoCloseable {
     /** Waits until all queued work has finished (a no-op on the CPU). */
     void synchronize();
 
+    /**
+     * A clock on the device's own timeline (CUDA events), for profilers; null where host time is device time.
+     *
+     * @return the device's clock, or null (the CPU)
+     */
+    default DeviceClock deviceClock() {
+        return null;
+    }
+
     // ---------------------------------------------------------------- op families (org.lrml.backend.family)
 
     /** unary maps, broadcasting binary maps, axpy. */

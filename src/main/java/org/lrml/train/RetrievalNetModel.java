@@ -23,7 +23,7 @@ public final class RetrievalNetModel implements RetrievalModel {
 
     @Override
     public Tensor forward(Tensor images) {
-        return net.forward(images);
+        return net.call(images);
     }
 
     @Override
