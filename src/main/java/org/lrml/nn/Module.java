@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import org.lrml.autograd.Autograd;
 import org.lrml.autograd.HookHandle;
 import org.lrml.backend.Backend;
+import org.lrml.backend.DType;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
@@ -296,6 +297,24 @@ public abstract class Module {
         }
         for (Module m : children.values()) {
             m.to(backend);
+        }
+        return this;
+    }
+
+    /**
+     * Converts every parameter and buffer to {@code dtype} (new leaf tensors; gradients dropped), e.g. float64 for
+     * exact experiments on the CPU.
+     *
+     * @param dtype the element type
+     * @return this module
+     */
+    public final Module to(DType dtype) {
+        try (MemoryScope.Untracked u = MemoryScope.untracked()) {
+            params.replaceAll((k, t) -> t.dtype() == dtype ? t : t.to(dtype).requiresGrad(true));
+            buffers.replaceAll((k, t) -> t.to(dtype));
+        }
+        for (Module m : children.values()) {
+            m.to(dtype);
         }
         return this;
     }
