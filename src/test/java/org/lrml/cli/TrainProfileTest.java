@@ -41,7 +41,7 @@ class TrainProfileTest {
         run = tmp.resolve("run");
         out = CliTest.run(0, "train", "--data", data.toString(), "--out", run.toString(), "--backend", "cpu",
                 "--epochs", "1", "--queries", "20", "--pool", "80", "--tuples-per-step", "10", "--describe-batch", "50",
-                "--profile")[0];
+                "--widths", "8,16,16", "--dim", "16", "--profile")[0];
     }
 
     @AfterAll

@@ -1,0 +1,117 @@
+package org.lrml.bench;
+
+import java.util.concurrent.TimeUnit;
+
+import org.lrml.autograd.AnomalyMode;
+import org.lrml.backend.Backend;
+import org.lrml.backend.Backends;
+import org.lrml.backend.DType;
+import org.lrml.backend.FamilyCalls;
+import org.lrml.backend.family.Elementwise;
+import org.lrml.bench.fixture.TrainStep;
+import org.lrml.profile.Profiler;
+import org.lrml.tensor.Tensor;
+import org.lrml.util.Rng;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the profiler costs (docs/profiling.md quotes the numbers).
+ * <ul>
+ *   <li>Disabled, per op: {@link Op#add} is a whole op on 64 floats as every caller runs it (its hooks included);
+ *   {@link Op#hooks} is only what the disabled hooks of one op add: the profiler's and anomaly mode's checks at
+ *   {@code Autograd.record} and the family accessor's observer check. Their ratio is the disabled overhead of the
+ *   cheapest op there is.</li>
+ *   <li>Enabled, per training step: {@link Step#step} is one training step of the Fashion-MNIST network
+ *   ({@link TrainStep}: 25 tuples, 175 images, forward, fused LRML loss, backward, Adam) with the profiler off and
+ *   on (every op, backward rule and kernel recorded).</li>
+ * </ul>
+ * <pre>bench/run ProfilerOverheadBench</pre>
+ */
+public class ProfilerOverheadBench {
+
+    @State(Scope.Benchmark)
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 5, time = 1)
+    @Fork(1)
+    public static class Op {
+        private Tensor a;
+        private Tensor b;
+        private Backend cpu;
+        private Elementwise family;
+
+        @Setup
+        public void setup() {
+            cpu = Backends.cpu();
+            a = Tensor.randn(cpu, DType.F32, new Rng(1), 1.0, 64);
+            b = Tensor.randn(cpu, DType.F32, new Rng(2), 1.0, 64);
+            family = cpu.elementwise();
+        }
+
+        @Benchmark
+        public Tensor add() {
+            return a.add(b);
+        }
+
+        @Benchmark
+        public boolean hooks() {
+            Profiler.taped("add");
+            return AnomalyMode.isEnabled() | FamilyCalls.observed(cpu, Elementwise.class, family) != family;
+        }
+    }
+
+    @State(Scope.Benchmark)
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 4, time = 2)
+    @Measurement(iterations = 8, time = 2)
+    @Fork(1)
+    public static class Step {
+        @Param({"off", "on"})
+        public String profiler;
+        private TrainStep train;
+        private Profiler running;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            train = TrainStep.seeded(Backends.cpu(), 1);
+            BenchInfo.flops("ProfilerOverheadBench.Step, profiler " + profiler, train.flops(), Backends.cpu().describe());
+        }
+
+        @Setup(Level.Iteration)
+        public void start() {
+            if (profiler.equals("on")) {
+                System.setProperty("lrml.profile.peak", "1,1");
+                running = Profiler.start();
+            }
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            if (running != null) {
+                running.close();
+                running = null;
+            }
+        }
+
+        @Benchmark
+        public double step() {
+            try (Profiler.Scope s = Profiler.step("step")) {
+                return train.step();
+            }
+        }
+    }
+}
