@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   cheapest op there is.</li>
  *   <li>Enabled, per training step: {@link Step#step} is one training step of the Fashion-MNIST network
  *   ({@link TrainStep}: 25 tuples, 175 images, forward, fused LRML loss, backward, Adam) with the profiler off and
- *   on (every op, backward rule and kernel recorded).</li>
+ *   on (every op, backward rule and kernel recorded). On a shared machine the two runs drift apart by more than
+ *   the overhead, so {@link Paired#pair} also runs the step off and on alternately, one of each per invocation,
+ *   and prints at the end the median of the per-pair ratios on/off (the number to quote) with both medians.</li>
  * </ul>
  * <pre>bench/run ProfilerOverheadBench</pre>
  */
@@ -112,6 +114,64 @@ public class ProfilerOverheadBench {
             try (Profiler.Scope s = Profiler.step("step")) {
                 return train.step();
             }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 3, time = 2)
+    @Measurement(iterations = 10, time = 3)
+    @Fork(1)
+    public static class Paired {
+        private TrainStep train;
+        private final java.util.List<double[]> pairs = new java.util.ArrayList<>();
+        private boolean measuring;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            System.setProperty("lrml.profile.peak", "1,1");
+            train = TrainStep.seeded(Backends.cpu(), 1);
+        }
+
+        @Setup(Level.Iteration)
+        public void iteration() {
+            measuring = true;
+        }
+
+        @TearDown(Level.Trial)
+        public void report() {
+            int warm = Math.min(pairs.size() / 4, 10);
+            java.util.List<double[]> kept = pairs.subList(warm, pairs.size());
+            double[] off = kept.stream().mapToDouble(p -> p[0]).sorted().toArray();
+            double[] on = kept.stream().mapToDouble(p -> p[1]).sorted().toArray();
+            double[] ratio = kept.stream().mapToDouble(p -> p[1] / p[0]).sorted().toArray();
+            System.out.printf(java.util.Locale.ROOT, "%n# ProfilerOverheadBench.Paired: %d pairs (first %d dropped);"
+                            + " median step off %.1f ms, on %.1f ms; median of the per-pair ratios on/off %.4f"
+                            + " (quartiles %.4f .. %.4f)%n", kept.size(), warm, off[off.length / 2], on[on.length / 2],
+                    ratio[ratio.length / 2], ratio[ratio.length / 4], ratio[3 * ratio.length / 4]);
+        }
+
+        @Benchmark
+        public double pair() {
+            long t0 = System.nanoTime();
+            double a;
+            try (Profiler.Scope s = Profiler.step("step")) {
+                a = train.step();
+            }
+            long offNs = System.nanoTime() - t0;
+            double b;
+            try (Profiler p = Profiler.start()) {
+                long t1 = System.nanoTime();
+                try (Profiler.Scope s = Profiler.step("step")) {
+                    b = train.step();
+                }
+                long t2 = System.nanoTime();
+                if (measuring) {
+                    pairs.add(new double[]{offNs / 1e6, (t2 - t1) / 1e6});
+                }
+            }
+            return a + b;
         }
     }
 }

@@ -115,6 +115,23 @@ class TrainProfileTest {
     }
 
     @Test
+    void evalAndExtractProfileToo() throws IOException {
+        Path ckpt = run.resolve("checkpoints/epoch-001.ckpt");
+        Path d = tmp.resolve("desc/test.npy");
+        String extract = CliTest.run(0, "extract", "--checkpoint", ckpt.toString(), "--data",
+                tmp.resolve("data").toString(), "--out", d.toString(), "--backend", "cpu", "--profile")[0];
+        assertTrue(extract.contains("conv.forward"), extract);
+        assertTrue(Files.isRegularFile(tmp.resolve("desc/test.profile.json")));
+        assertTrue(Files.isRegularFile(tmp.resolve("desc/test.trace.json")));
+        Path eval = tmp.resolve("eval");
+        CliTest.run(0, "eval", "--checkpoint", ckpt.toString(), "--dataset", tmp.resolve("data").toString(), "--out",
+                eval.toString(), "--profile");
+        assertTrue(Files.readString(eval.resolve("profile.json")).contains("conv.forward"));
+        TraceCheck.requireNesting(TraceCheck.events(new ObjectMapper().readValue(
+                Files.readString(eval.resolve("trace.json")), Map.class)));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void profileJsonHasEveryKindWithRates() throws IOException {
         Map<String, Object> p = new ObjectMapper().readValue(Files.readString(run.resolve("profile.json")), Map.class);
