@@ -54,7 +54,7 @@ public interface Backend extends AutoCloseable {
 
     void fill(Storage dst, double value);
 
-    /** dst[dstOffset + i] = src[srcOffset + i] for i < length; same dtype. */
+    /** dst[dstOffset + i] = src[srcOffset + i] for i &lt; length; same dtype. */
     void copy(Storage src, long srcOffset, Storage dst, long dstOffset, long length);
 
     /** dst[i] = (dst.dtype) src[i]; lengths equal, dtypes may differ. */
