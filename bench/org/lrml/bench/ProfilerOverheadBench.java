@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>Disabled, per op: {@link Op#add} is a whole op on 64 floats as every caller runs it (its hooks included);
  *   {@link Op#hooks} is only what the disabled hooks of one op add: the profiler's and anomaly mode's checks at
  *   {@code Autograd.record} and the family accessor's observer check. Their ratio is the disabled overhead of the
- *   cheapest op there is.</li>
+ *   cheapest op there is. {@link Op#addProfiled} is the same op with a profiler recording it (the op and its kernel):
+ *   the difference is what recording costs per op, which times the intervals per step ({@link Paired} prints them)
+ *   bounds the enabled profiler's cost per step from below the noise of a whole step.</li>
  *   <li>Enabled, per training step: {@link Step#step} is one training step of the Fashion-MNIST network
  *   ({@link TrainStep}: 25 tuples, 175 images, forward, fused LRML loss, backward, Adam) with the profiler off and
  *   on (every op, backward rule and kernel recorded). On a shared machine the two runs drift apart by more than
@@ -69,9 +71,32 @@ public class ProfilerOverheadBench {
         }
 
         @Benchmark
+        @Measurement(iterations = 5, time = 200, timeUnit = TimeUnit.MILLISECONDS)
+        public Tensor addProfiled(Recording r) {
+            return a.add(b);
+        }
+
+        @Benchmark
         public boolean hooks() {
             Profiler.taped("add");
             return AnomalyMode.isEnabled() | FamilyCalls.observed(cpu, Elementwise.class, family) != family;
+        }
+    }
+
+    /** A profiler running for one measurement iteration (restarted each, so its record stays small). */
+    @State(Scope.Benchmark)
+    public static class Recording {
+        private Profiler running;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            System.setProperty("lrml.profile.peak", "1,1");
+            running = Profiler.start();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            running.close();
         }
     }
 
@@ -127,6 +152,7 @@ public class ProfilerOverheadBench {
         private TrainStep train;
         private final java.util.List<double[]> pairs = new java.util.ArrayList<>();
         private boolean measuring;
+        private long intervalsPerStep;
 
         @Setup(Level.Trial)
         public void setup() {
@@ -148,8 +174,9 @@ public class ProfilerOverheadBench {
             double[] ratio = kept.stream().mapToDouble(p -> p[1] / p[0]).sorted().toArray();
             System.out.printf(java.util.Locale.ROOT, "%n# ProfilerOverheadBench.Paired: %d pairs (first %d dropped);"
                             + " median step off %.1f ms, on %.1f ms; median of the per-pair ratios on/off %.4f"
-                            + " (quartiles %.4f .. %.4f)%n", kept.size(), warm, off[off.length / 2], on[on.length / 2],
-                    ratio[ratio.length / 2], ratio[ratio.length / 4], ratio[3 * ratio.length / 4]);
+                            + " (quartiles %.4f .. %.4f); %d intervals recorded per step%n", kept.size(), warm,
+                    off[off.length / 2], on[on.length / 2], ratio[ratio.length / 2], ratio[ratio.length / 4],
+                    ratio[3 * ratio.length / 4], intervalsPerStep);
         }
 
         @Benchmark
@@ -167,6 +194,8 @@ public class ProfilerOverheadBench {
                     b = train.step();
                 }
                 long t2 = System.nanoTime();
+                p.close();
+                intervalsPerStep = p.report().rows().stream().mapToLong(r -> r.calls()).sum();
                 if (measuring) {
                     pairs.add(new double[]{offNs / 1e6, (t2 - t1) / 1e6});
                 }
