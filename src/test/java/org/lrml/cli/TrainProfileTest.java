@@ -116,6 +116,7 @@ class TrainProfileTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void evalAndExtractProfileToo() throws IOException {
         Path ckpt = run.resolve("checkpoints/epoch-001.ckpt");
         Path d = tmp.resolve("desc/test.npy");
