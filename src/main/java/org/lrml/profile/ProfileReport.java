@@ -175,6 +175,14 @@ public final class ProfileReport {
             sb.append(String.format(Locale.ROOT, "peak %s: %.1f GFLOP/s, %.1f GB/s (%s)%n", p.backend(), p.gflops(),
                     p.gbps(), p.source()));
         }
+        boolean beyond = rows(Kind.KERNEL).stream().anyMatch(r -> {
+            Peak p = peakOf(r.backend());
+            return p != null && (r.gflopsPerSecond() > p.gflops() || r.gbPerSecond() > p.gbps());
+        });
+        if (beyond) {
+            sb.append("note: some kernels beat the ceiling (a measured ceiling on a busy machine is low); state the"
+                    + " machine's with -Dlrml.profile.peak=GFLOPS,GBPS\n");
+        }
         sb.append("JFR events: ").append(jfrStatus).append('\n');
         sb.append("NVTX ranges: ").append(nvtxStatus).append('\n');
         if (droppedIntervals > 0) {

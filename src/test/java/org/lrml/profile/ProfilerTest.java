@@ -93,6 +93,22 @@ class ProfilerTest {
     }
 
     @Test
+    void measuresTheCeilingWithTheBackendsOwnKernelsUnlessStated() {
+        Peak measured = Peak.of(CpuBackend.INSTANCE);
+        assertTrue(measured.gflops() > 0.1 && measured.gbps() > 0.1, measured.toString());
+        assertTrue(measured.source().startsWith("measured"), measured.source());
+        System.setProperty("lrml.profile.peak", "480, 40");
+        try {
+            assertEquals(new Peak("cpu", 480, 40, "stated (-Dlrml.profile.peak)"), Peak.of(CpuBackend.INSTANCE));
+            System.setProperty("lrml.profile.peak", "480");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Peak.of(CpuBackend.INSTANCE));
+            assertTrue(e.getMessage().contains("expected GFLOPS,GBPS"), e.getMessage());
+        } finally {
+            System.clearProperty("lrml.profile.peak");
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void traceNestsKernelsInOpsInPhasesInTheStep(@TempDir Path dir) throws Exception {
         System.setProperty("lrml.profile.peak", "100,10");
