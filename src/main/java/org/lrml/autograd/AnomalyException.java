@@ -2,9 +2,10 @@ package org.lrml.autograd;
 
 /**
  * The first NaN or infinity {@link AnomalyMode} found: which op made it, in its forward or its backward, where the
- * op was created, and the statistics of what went in (the message).
+ * op was created, and the statistics of what went in (the message). An IllegalStateException, so the command line
+ * reports it as one error with its message, not as an internal failure.
  */
-public final class AnomalyException extends RuntimeException {
+public final class AnomalyException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
     private final String op;
     private final boolean inBackward;

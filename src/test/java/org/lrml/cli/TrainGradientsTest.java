@@ -63,6 +63,18 @@ class TrainGradientsTest {
     }
 
     @Test
+    void detectAnomalyNamesTheOpThatOverflowsAsOneError(@TempDir Path tmp) throws IOException {
+        Path data = TinyFashion.write(tmp.resolve("data"), 60, 20, 5);
+        String err = CliTest.run(1, "train", "--data", data.toString(), "--out", tmp.resolve("run").toString(),
+                "--backend", "cpu", "--epochs", "1", "--queries", "12", "--pool", "40", "--tuples-per-step", "6",
+                "--describe-batch", "40", "--eval-every", "0", "--widths", "4,8,8", "--dim", "8", "--lr", "1e30",
+                "--detect-anomaly")[1];
+        assertTrue(err.contains("lrml train: error: anomaly: conv2d produced +Inf"), err);
+        assertTrue(err.contains("(the op was created at org.lrml.train.RetrievalNetModel.forward"), err);
+        assertTrue(err.contains("inputs:") && err.contains("float32 min"), err);
+    }
+
+    @Test
     void badDtypeAndNegativeClippingAreNamed(@TempDir Path tmp) {
         String err = CliTest.run(1, "train", "--dtype", "float16", "--out", tmp.resolve("x").toString())[1];
         assertTrue(err.contains("--dtype: unknown value 'float16'; expected float32 or float64"), err);
