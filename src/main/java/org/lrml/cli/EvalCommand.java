@@ -19,6 +19,7 @@ import org.lrml.io.NpyArray;
 import org.lrml.report.MetricsJson;
 import org.lrml.report.ProgressBar;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -85,8 +86,15 @@ final class EvalCommand implements Callable<Integer> {
         return extractorLoader;
     }
 
+    @CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        return profile.around(this::evaluate, out, "");
+    }
+
+    private Integer evaluate() throws IOException {
         boolean descriptorMode = queryDescriptors != null || dbDescriptors != null || queryLabels != null
                 || dbLabels != null;
         boolean protocolMode = checkpoint != null || protocol != null || dataset != null;

@@ -19,6 +19,7 @@ import org.lrml.io.NpyArray;
 import org.lrml.report.ProgressBar;
 import org.lrml.train.NetExtractor;
 
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,8 +60,17 @@ final class ExtractCommand implements Callable<Integer> {
     @Option(names = "--image-size", paramLabel = "PX", description = "Longest image side fed to the network (default: ${DEFAULT-VALUE}).")
     int imageSize = FashionMnist.SIZE;
 
+    @CommandLine.Mixin
+    ProfileOption profile = new ProfileOption();
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        String name = out.getFileName().toString();
+        return profile.around(this::extract, out.toAbsolutePath().getParent(),
+                (name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name) + ".");
+    }
+
+    private Integer extract() throws IOException {
         if (!Files.isRegularFile(checkpoint)) {
             throw new UserError("--checkpoint " + checkpoint + ": no such file");
         }

@@ -10,7 +10,7 @@ import org.lrml.tensor.Tensor;
 
 /**
  * Top-k and bottom-k per row (spec section 6) at the tensor level, a small builder over
- * {@link Ranking#rank} and {@link Similarity#rank}:
+ * {@link org.lrml.backend.family.Ranking#rank} and {@link org.lrml.backend.family.Similarity#rank}:
  * <pre>{@code
  * RankResult r = Ranking.top(5).labels(queryLabels, poolLabels, LabelRule.DIFFERENT).of(scores);
  * RankResult nn = Ranking.top(10).excludeSelf().similarity(descriptors, descriptors);

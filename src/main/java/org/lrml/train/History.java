@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.lrml.report.Plots;
+import org.lrml.report.Plots.Chart;
 import org.lrml.report.TrainingHistory;
 
 /**
@@ -149,6 +150,39 @@ final class History {
             }
             charts.add(new Plots.Chart(title + ": retrieval (epoch 0 = untrained)", "epoch", "%", series));
         }
+        Chart gradients = gradientChart(title);
+        if (gradients != null) {
+            charts.add(gradients);
+        }
         return charts;
+    }
+
+    /** Each parameter's mean gradient norm per epoch (log10), or null when no epoch recorded gradients. */
+    @SuppressWarnings("unchecked")
+    private Plots.Chart gradientChart(String title) {
+        Map<String, List<double[]>> byParam = new LinkedHashMap<>();
+        for (EpochRecord e : epochs) {
+            if (e.gradients() == null || !(e.gradients().get("parameters") instanceof Map<?, ?> params)) {
+                continue;
+            }
+            for (Map.Entry<?, ?> p : params.entrySet()) {
+                Object v = p.getValue() instanceof Map<?, ?> m ? m.get("grad_norm_mean") : null;
+                if (v instanceof Number n && n.doubleValue() > 0) {
+                    byParam.computeIfAbsent(String.valueOf(p.getKey()), k -> new ArrayList<>())
+                            .add(new double[]{e.epoch(), Math.log10(n.doubleValue())});
+                }
+            }
+        }
+        if (byParam.isEmpty()) {
+            return null;
+        }
+        List<Plots.Series> series = new ArrayList<>();
+        for (Map.Entry<String, List<double[]>> p : byParam.entrySet()) {
+            double[] x = p.getValue().stream().mapToDouble(a -> a[0]).toArray();
+            double[] y = p.getValue().stream().mapToDouble(a -> a[1]).toArray();
+            series.add(new Plots.Series(p.getKey(), x, y));
+        }
+        return new Plots.Chart(title + ": gradient norm per parameter (mean over steps)", "epoch", "log10 ||grad||",
+                series);
     }
 }

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.lrml.eval.EvalResult;
 import org.lrml.io.AtomicFiles;
+import org.lrml.profile.Profiler;
 import org.lrml.report.Gallery;
 import org.lrml.report.MetricsJson;
 import org.lrml.report.Plots;
@@ -25,7 +26,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * The folder of one training run and the only code that knows its layout: config.json, metrics.json,
- * history.json, curves.png, gallery.png and checkpoints/epoch-NNN.ckpt. Every file is written atomically
+ * history.json, curves.png, gallery.png, checkpoints/epoch-NNN.ckpt, and with {@code --profile} profile.json and
+ * trace.json. Every file is written atomically
  * (temporary file, fsync, rename), so an interrupted run never leaves a half-written report or checkpoint.
  */
 public final class RunFolder {
@@ -65,6 +67,16 @@ public final class RunFolder {
 
     public Path galleryPng() {
         return root.resolve("gallery.png");
+    }
+
+    /** The profiler's table as JSON ({@code lrml train --profile}). */
+    public Path profileJson() {
+        return root.resolve("profile.json");
+    }
+
+    /** The profiler's Chrome trace-event file ({@code lrml train --profile}). */
+    public Path traceJson() {
+        return root.resolve("trace.json");
     }
 
     public Path checkpoints() {
@@ -123,6 +135,12 @@ public final class RunFolder {
     void writeHistory(History history, String title) throws IOException {
         AtomicFiles.writeString(historyJson(), json(history.toMap()));
         Plots.write(curvesPng(), history.charts(title));
+    }
+
+    /** profile.json and trace.json of a closed profiler. */
+    public void writeProfile(Profiler profiler) throws IOException {
+        profiler.writeProfileJson(profileJson());
+        profiler.writeTrace(traceJson());
     }
 
     public void writeMetrics(EvalResult result) throws IOException {

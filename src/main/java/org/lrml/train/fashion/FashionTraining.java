@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
+import org.lrml.backend.DType;
 import org.lrml.data.FashionMnist;
 import org.lrml.data.LabeledImages;
 import org.lrml.data.Normalization;
@@ -35,7 +36,7 @@ public final class FashionTraining {
 
     /** A new run writing into {@code out}. A missing data set is an error saying how to install it. */
     public static Trainer start(TrainConfig cfg, Path out, PrintStream log) throws IOException {
-        return Trainer.start(assemble(cfg), cfg.schedule(), cfg.toMap(), RunFolder.at(out), log);
+        return Trainer.start(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), RunFolder.at(out), log);
     }
 
     /**
@@ -47,7 +48,24 @@ public final class FashionTraining {
         Path file = folder.latestCheckpoint();
         Checkpoint checkpoint = Checkpoint.read(file);
         TrainConfig cfg = adjust.apply(checkpoint.config());
-        return Trainer.resume(assemble(cfg), cfg.schedule(), cfg.toMap(), folder, file, checkpoint, log);
+        return Trainer.resume(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), folder, file, checkpoint, log);
+    }
+
+    /**
+     * The run's backend: as configured, except that float64 needs one that holds it (auto then means the CPU; a named
+     * backend without float64 is an error that says so).
+     */
+    static Backend backendFor(TrainConfig cfg) {
+        if (cfg.dtype() == DType.F32) {
+            return Backends.byName(cfg.backend());
+        }
+        Backend b = cfg.backend().equalsIgnoreCase("auto") ? Backends.cpu() : Backends.byName(cfg.backend());
+        if (!b.supports(cfg.dtype())) {
+            throw new IllegalArgumentException("--dtype " + cfg.dtype().numpyName() + " training needs a backend that"
+                    + " holds " + cfg.dtype().numpyName() + " tensors; " + b.name() + " holds float32 only: use"
+                    + " --backend cpu");
+        }
+        return b;
     }
 
     /** The parts of the run {@code cfg} describes, the network's weights drawn from {@code Rng(seed).fork(0)}. */
@@ -61,9 +79,12 @@ public final class FashionTraining {
             throw new IllegalArgumentException(dir + ": the data has " + all.channels() + " channel(s) but the network"
                     + " expects " + cfg.net().inChannels());
         }
-        Backend backend = Backends.byName(cfg.backend());
+        Backend backend = backendFor(cfg);
         RetrievalNet net = new RetrievalNet(cfg.net(), new Rng(cfg.schedule().seed()).fork(0));
         net.to(backend);
+        if (cfg.dtype() != DType.F32) {
+            net.to(cfg.dtype());
+        }
         RetrievalNetModel model = new RetrievalNetModel(net);
         TrainConfig.Optimization o = cfg.optimization();
         // Created after the move to the backend: the optimiser keeps the parameter tensors it is given.
