@@ -51,6 +51,8 @@ public final class Trainer {
     private final History history;
     private final int startEpoch;
     private DrawsLog draws;
+    /** Optimiser steps this Trainer made; a non-finite loss before the first cannot be the learning rate's doing. */
+    private long updates;
 
     private Trainer(TrainingParts parts, TrainConfig.Schedule schedule, Map<String, Object> config, RunFolder folder,
                     PrintStream log, Checkpoint resume) {
@@ -107,7 +109,12 @@ public final class Trainer {
         }
         log.println("resuming " + folder + " from " + file.getFileName() + " (epoch " + checkpoint.epoch() + " of "
                 + schedule.epochs() + ")");
-        return new Trainer(parts, schedule, config, folder, log, checkpoint);
+        try {
+            return new Trainer(parts, schedule, config, folder, log, checkpoint);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": the checkpoint does not fit the run it resumes: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -133,8 +140,10 @@ public final class Trainer {
 
     /** Runs the remaining epochs; returns the final metrics. */
     public EvalResult run() throws IOException {
-        folder.create();
+        // config.json before checkpoints/: a run killed in between holds no run yet (a fresh start may reuse --out);
+        // one killed after it can be resumed from its config even before the first checkpoint.
         folder.writeConfig(config);
+        folder.create();
         log.printf(Locale.ROOT, "lrml train: %s protocol, %d training images, backend %s, network %s (%d parameters),"
                         + " loss %s, %s%n", parts.evaluation().name(), parts.data().size(), backend.name(),
                 model.describe(), model.parameterCount(), parts.loss().describe(), parts.mining().describe());
@@ -252,12 +261,15 @@ public final class Trainer {
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
                         + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier epochs in %s"
-                        + " are intact; try a lower --lr", loss, epoch, step, optimizer.paramGroups().get(0).lr(),
-                        folder.checkpoints()));
+                        + " are intact; %s", loss, epoch, step, optimizer.paramGroups().get(0).lr(),
+                        folder.checkpoints(), updates == 0 ? "no update was made yet in this run, so the learning rate"
+                                + " is not the cause: check the loss parameters (" + parts.loss().describe() + ") and"
+                                + " the data" : "try a lower --lr"));
             }
             l.backward();
             optimizer.step();
             optimizer.zeroGrad();
+            updates++;
             return loss;
         }
     }
