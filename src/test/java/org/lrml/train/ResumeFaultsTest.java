@@ -86,4 +86,20 @@ class ResumeFaultsTest {
         assertTrue(e.getMessage().contains("learning rate is not the cause") && e.getMessage().contains("alpha 1.00000e+300")
                 && !e.getMessage().contains("try a lower --lr"), e.getMessage());
     }
+
+    @Test
+    void aCheckpointThatDoesNotFitTheResumedRunNamesItsFile() throws IOException {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Path run = tmp.resolve("misfit");
+        FashionTraining.start(small(1), run, quiet).run();
+        Path file = RunFolder.at(run).checkpoint(1);
+        Checkpoint c = Checkpoint.read(file);
+        java.util.Map<String, org.lrml.io.NpyArray> optim = new java.util.LinkedHashMap<>(c.optimizer());
+        optim.put("param.0.exp_avg", org.lrml.io.NpyArray.of(new float[3], 3));
+        new Checkpoint(c.meta(), c.model(), optim).write(file);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FashionTraining.resume(run, cfg -> cfg.toBuilder().epochs(2).build(), quiet));
+        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("param.0.exp_avg"),
+                e.getMessage());
+    }
 }
