@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 import org.lrml.io.InputFiles;
@@ -87,10 +86,15 @@ final class CheckpointReader {
                 }
                 out.put(entry, entry(zip, e, fileSize, name));
             }
-        } catch (ZipException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            if (e instanceof IOException && e.getMessage() != null && e.getMessage().startsWith(name + ":")) {
+                throw (IOException) e;
+            }
+            // java.util.zip reports a broken archive as ZipException, EOFException (an END record pointing past the
+            // end), or for a malformed entry name IllegalArgumentException.
             throw new IOException(name + ": " + (startsLikeZip(file) ? "truncated or corrupt checkpoint (not a whole"
-                    + " zip archive: " + Printable.of(String.valueOf(e.getMessage())) + ")"
-                    : "not an lrml checkpoint (not a zip archive)"), e);
+                    + " zip archive: " + Printable.of(e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()) + ")" : "not an lrml checkpoint (not a zip archive)"), e);
         }
         if (out.isEmpty()) {
             throw new IOException(name + ": not an lrml checkpoint (an empty zip archive)");
@@ -123,7 +127,7 @@ final class CheckpointReader {
             if (in.read() >= 0) {
                 throw new IOException(where + ": corrupt entry: more data than the " + size + " bytes declared");
             }
-        } catch (ZipException | java.io.EOFException ex) {
+        } catch (java.util.zip.ZipException | java.io.EOFException ex) {
             throw new IOException(where + ": corrupt entry (" + Printable.of(String.valueOf(ex.getMessage())) + ")", ex);
         }
         CRC32 crc = new CRC32();
@@ -142,6 +146,11 @@ final class CheckpointReader {
         } catch (JacksonException je) {
             throw new IOException(name + ": corrupt meta.json in the checkpoint: "
                     + Printable.of(je.getOriginalMessage(), 200), je);
+        } catch (IOException e) {
+            // Jackson's encoding detection throws plain IOExceptions (CharConversionException) for bytes that are no
+            // Unicode text at all.
+            throw new IOException(name + ": corrupt meta.json in the checkpoint (not UTF-8 JSON: "
+                    + Printable.of(String.valueOf(e.getMessage()), 200) + ")", e);
         }
         if (meta == null) {
             throw new IOException(name + ": corrupt meta.json in the checkpoint: not a JSON object");

@@ -133,6 +133,9 @@ public final class RunFolder {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(Printable.of(file.toString(), 400) + ": corrupt: "
                     + Printable.of(e.getOriginalMessage(), 200), e);
+        } catch (IOException e) {
+            throw new IOException(Printable.of(file.toString(), 400) + ": cannot be read as JSON ("
+                    + Printable.of(String.valueOf(e.getMessage()), 200) + ")", e);
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new IOException(Printable.of(file.toString(), 400) + ": " + e.getMessage(), e);
         }

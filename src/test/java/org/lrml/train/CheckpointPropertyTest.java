@@ -108,12 +108,12 @@ class CheckpointPropertyTest {
                 case 0 -> entries.remove(victim);
                 case 1 -> entries.put(weirdName(rng), entries.getOrDefault(victim, new byte[0]));
                 case 2, 3 -> entries.put("meta.json", editMeta(entries.get("meta.json"), rng));
-                case 4 -> entries.put(victim, victim.equals("meta.json") ? Mutator.mutate(entries.get(victim), rng, 2,
-                        null) : brokenNpy(rng));
+                case 4 -> entries.put(victim, victim.equals("meta.json") ? Mutator.mutate(entries.getOrDefault(victim,
+                        new byte[0]), rng, 2, null) : brokenNpy(rng));
                 default -> entries.put("meta.json", editConfig(entries.get("meta.json"), rng));
             }
         }
-        if (rng.nextBoolean() && entries.containsKey("meta.json")) {
+        if (rng.nextBoolean() && entries.get("meta.json") != null) {
             entries.put("meta.json", withMatchingManifest(entries));
         }
         return zip(entries, rng.nextInt(4) == 0, rng.nextInt(10) == 0 ? names.get(0) : null);
@@ -182,6 +182,9 @@ class CheckpointPropertyTest {
 
     @SuppressWarnings("unchecked")
     private static byte[] editConfig(byte[] metaJson, Random rng) {
+        if (metaJson == null) {
+            metaJson = entries(good).get("meta.json");
+        }
         Map<String, Object> m = read(metaJson);
         if (!(m.get("config") instanceof Map<?, ?> c)) {
             return metaJson;
