@@ -83,7 +83,7 @@ public final class Main implements Runnable {
         @Override
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine cl = ex.getCommandLine();
-            String message = ex.getMessage();
+            String message = String.valueOf(ex.getMessage()).strip().replaceAll("\\.$", "");
             if (ex instanceof CommandLine.UnmatchedArgumentException u) {
                 List<String> suggestions = u.getSuggestions();
                 if (!suggestions.isEmpty()) {

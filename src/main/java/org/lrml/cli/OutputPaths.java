@@ -42,9 +42,9 @@ final class OutputPaths {
         }
     }
 
-    /** The nearest existing ancestor must be a writable folder, or the missing folders cannot be made. */
+    /** The nearest existing ancestor (or {@code dir} itself) must be a writable folder, or the folders cannot be made. */
     private static void requireCreatable(Path dir, String what) {
-        Path p = dir.toAbsolutePath().getParent();
+        Path p = dir.toAbsolutePath();
         while (p != null && !Files.exists(p)) {
             p = p.getParent();
         }

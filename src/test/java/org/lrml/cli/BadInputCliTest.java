@@ -145,6 +145,8 @@ class BadInputCliTest {
                         aFile.toString()},
                 new String[]{"extract", "--checkpoint", checkpoint.toString(), "--data", junk, "--out",
                         under.resolve("d.npy").toString()},
+                new String[]{"extract", "--checkpoint", checkpoint.toString(), "--data", junk, "--out",
+                        aFile.resolve("d.npy").toString()},
                 new String[]{"extract", "--checkpoint", checkpoint.toString(), "--data", junk, "--out", tmp.toString()},
                 new String[]{"train", "--data", junk, "--out", aFile.toString()})) {
             String e = error(args);
