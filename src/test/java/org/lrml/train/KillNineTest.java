@@ -29,8 +29,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The README's promise under SIGKILL (issue 15): {@code lrml train} runs in a child JVM that is killed with kill -9
- * at random points -- at a random time, and the moment a checkpoint's temporary file appears, i.e. in the middle of
- * writing it -- several times; after every kill each checkpoint under its final name must load, and
+ * at random points -- a random moment of start-up, shortly after config.json or after a new checkpoint appears, and
+ * the moment a checkpoint's temporary file appears, i.e. in the middle of writing it -- several times; after every kill each checkpoint under its final name must load, and
  * {@code --resume} (or a fresh start, when the kill came before config.json) must complete the run with exactly the
  * numbers of an uninterrupted run: every checkpoint's tensors, every step's loss and the final metrics, bit for bit
  * on the CPU backend. A tiny synthetic Fashion-format set keeps it to seconds. {@code -Dlrml.kill.count=N} (test
@@ -83,7 +83,7 @@ class KillNineTest {
             }
             Path log = tmp.resolve("child-" + starts++ + ".log");
             Process child = start(args, log);
-            if (kills < KILLS && kill(child, run, rng, kills % 2 == 1, remainingSeconds(run, referenceSeconds), events)) {
+            if (kills < KILLS && kill(child, run, rng, kills % 2 == 1, events)) {
                 kills++;
                 everyCheckpointLoads(run, events);
                 continue;
@@ -115,37 +115,47 @@ class KillNineTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /**
-     * About how long a child has left: a JVM start plus the uninterrupted run's time for the epochs without a
-     * checkpoint yet, so that random kill times land inside the run rather than after it.
-     */
-    private static double remainingSeconds(Path run, double referenceSeconds) throws IOException {
-        int done = 0;
+    /** Checkpoints under their final names now. */
+    private static int checkpoints(Path run) throws IOException {
         Path dir = run.resolve("checkpoints");
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> files = Files.list(dir)) {
-                done = (int) files.filter(f -> f.getFileName().toString().matches("epoch-\\d+\\.ckpt")).count();
-            }
+        if (!Files.isDirectory(dir)) {
+            return 0;
         }
-        return 1.0 + referenceSeconds * Math.max(1, 2 - done) / 2.0;
+        try (Stream<Path> files = Files.list(dir)) {
+            return (int) files.filter(f -> f.getFileName().toString().matches("epoch-\\d+\\.ckpt")).count();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
     }
 
     /**
-     * Kills the child with SIGKILL: the moment a checkpoint's temporary file appears ({@code midWrite}), or at a
-     * random time within the {@code expectedSeconds} the child has left. Returns false when the child finished first.
+     * Kills the child with SIGKILL, at a point picked by what the run folder shows rather than by the clock (so the
+     * points spread over the run on a fast or a loaded machine): the moment a checkpoint's temporary file appears
+     * ({@code midWrite}); otherwise a random 0-400 ms after one of: the JVM's start (plus up to 1.5 s: start-up and
+     * data loading), config.json written, or this child's first new checkpoint. Returns false when the child
+     * finished first.
      */
-    private static boolean kill(Process child, Path run, Random rng, boolean midWrite, double expectedSeconds,
-                                List<String> events) throws Exception {
+    private static boolean kill(Process child, Path run, Random rng, boolean midWrite, List<String> events)
+            throws Exception {
         long start = System.nanoTime();
-        long deadline = start + (long) ((midWrite ? 3 * expectedSeconds : 0.2 + 0.8 * rng.nextDouble()
-                * expectedSeconds) * 1e9);
-        String what = "at a random time";
-        while (child.isAlive() && System.nanoTime() < deadline) {
-            if (midWrite && temporaryCheckpoint(run)) {
-                what = "while a checkpoint was being written";
+        int before = checkpoints(run);
+        int milestone = rng.nextInt(3);
+        String what = midWrite ? "while a checkpoint was being written"
+                : new String[]{"during start-up", "after config.json", "after its first new checkpoint"}[milestone];
+        long extra = midWrite ? 0 : (long) ((milestone == 0 ? 1.5 : 0.4) * rng.nextDouble() * 1e9);
+        long reached = midWrite || milestone != 0 ? -1 : start;
+        while (child.isAlive()) {
+            if (reached < 0) {
+                boolean now = midWrite ? temporaryCheckpoint(run)
+                        : milestone == 1 ? Files.exists(run.resolve("config.json")) : checkpoints(run) > before;
+                if (now) {
+                    reached = System.nanoTime();
+                }
+            }
+            if (reached >= 0 && System.nanoTime() - reached >= extra) {
                 break;
             }
-            Thread.sleep(midWrite ? 0 : 5, midWrite ? 200_000 : 0);
+            Thread.sleep(0, 200_000);
         }
         if (!child.isAlive()) {
             return false;

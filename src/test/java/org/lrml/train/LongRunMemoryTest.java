@@ -25,7 +25,8 @@ import org.lrml.train.fashion.FashionTraining;
  * A long run (issue 15): 1,000 optimiser steps of the Fashion recipe on a small synthetic set, sampling the Java
  * heap (after a full GC) and, on the CUDA backend, the device memory the allocator has handed out, every 100 steps:
  * after the first 200 steps (warm-up: caches, JIT, the allocator's pools) neither may grow. Runs only with
- * {@code -Dlrml.longrun=true} (about a minute on the CPU); on the CPU alone where no GPU is usable.
+ * {@code -Dlrml.longrun=true} ({@code mvn -B test -Dlrml.longrun=true -Dtest=LongRunMemoryTest}, about a minute on
+ * the CPU); the GPU half skips with the reason where no GPU is usable.
  */
 @EnabledIfSystemProperty(named = "lrml.longrun", matches = "true")
 class LongRunMemoryTest {
