@@ -102,6 +102,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserError("choose one mode: descriptor files (--query-descriptors ...) or a protocol run"
                     + " (--checkpoint, --protocol, --dataset), not both");
         }
+        OutputPaths.requireFolder(out, "--out");
         List<EvalResult> results;
         if (protocolMode) {
             results = runProtocol();
@@ -179,6 +180,10 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 bar[0].set(done);
             });
+        } catch (IllegalArgumentException e) {
+            // e.g. NaN descriptors from a network that overflows on these images: name what was evaluated.
+            throw new UserError("--protocol " + p.cliName() + (dataset == null ? "" : " on --dataset " + dataset)
+                    + " with --checkpoint " + checkpoint + ": " + e.getMessage(), e);
         } finally {
             if (bar[0] != null) {
                 bar[0].finish();
@@ -215,7 +220,16 @@ final class EvalCommand implements Callable<Integer> {
         if (a.shape()[0] == 0 || a.shape()[1] == 0) {
             throw new UserError(option + " " + file + ": empty descriptor array of shape " + Arrays.toString(a.shape()));
         }
-        return new Matrix(a.shape()[0], a.shape()[1], a.toFloats());
+        float[] values = a.toFloats();
+        int d = a.shape()[1];
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new UserError(option + " " + file + ": row " + i / d + " holds " + values[i] + " at dimension "
+                        + i % d + (Float.isInfinite(values[i]) && a.type() == NpyArray.Type.F8 ? " (in float32)" : "")
+                        + "; descriptors must be finite (a NaN descriptor ranks arbitrarily)");
+            }
+        }
+        return new Matrix(a.shape()[0], d, values);
     }
 
     private static int[] readLabels(Path file, String option, int rows, Path descriptors) throws IOException {

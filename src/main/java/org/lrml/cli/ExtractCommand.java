@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.lrml.data.ChwImage;
@@ -16,6 +18,7 @@ import org.lrml.data.Normalization;
 import org.lrml.io.AtomicFiles;
 import org.lrml.io.Npy;
 import org.lrml.io.NpyArray;
+import org.lrml.io.Printable;
 import org.lrml.report.ProgressBar;
 import org.lrml.train.NetExtractor;
 
@@ -77,28 +80,32 @@ final class ExtractCommand implements Callable<Integer> {
         if (imageSize < 1) {
             throw new UserError("--image-size must be at least 1, got " + imageSize);
         }
+        FashionMnist.Split s = switch (split) {
+            case "test" -> FashionMnist.Split.TEST;
+            case "train" -> FashionMnist.Split.TRAIN;
+            default -> throw new UserError("--split: expected test or train, got '" + Printable.of(split) + "'");
+        };
+        OutputPaths.requireFile(out, "--out");
         NetExtractor extractor = NetExtractor.load(checkpoint, backend, imageSize);
         int d = extractor.net().config().dim();
         float[] desc;
         int n;
+        // OUT.npy and its companion (labels or names) belong together: written as one set at the end.
+        Map<Path, AtomicFiles.Body> set = new LinkedHashMap<>();
         if (source.data != null) {
-            FashionMnist.Split s = switch (split) {
-                case "test" -> FashionMnist.Split.TEST;
-                case "train" -> FashionMnist.Split.TRAIN;
-                default -> throw new UserError("--split: expected test or train, got '" + split + "'");
-            };
-            LabeledImages set = FashionMnist.load(source.data, s, Normalization.FASHION_MNIST);
-            n = set.size();
+            LabeledImages fashion = FashionMnist.load(source.data, s, Normalization.FASHION_MNIST);
+            n = fashion.size();
             try (ProgressBar bar = new ProgressBar("extract", n)) {
-                desc = extractor.net().describe(set.range(0, n), n, set.height(), set.width(), 500, extractor.backend(),
-                        bar::set);
+                desc = extractor.net().describe(fashion.range(0, n), n, fashion.height(), fashion.width(), 500,
+                        extractor.backend(), bar::set);
             }
-            int[] labels = set.labels();
+            int[] labels = fashion.labels();
             long[] l = new long[labels.length];
             for (int i = 0; i < l.length; i++) {
                 l[i] = labels[i];
             }
-            Npy.write(sibling(out, ".labels.npy"), NpyArray.of(l, l.length));
+            NpyArray labelArray = NpyArray.of(l, l.length);
+            set.put(sibling(out, ".labels.npy"), o -> Npy.write(o, labelArray));
         } else {
             ImageFolder folder = ImageFolder.scan(source.images);
             List<String> names = folder.names();
@@ -114,11 +121,29 @@ final class ExtractCommand implements Callable<Integer> {
                 }
             }
             desc = extractor.extractAll(images);
-            AtomicFiles.writeString(sibling(out, ".names.txt"), String.join("\n", names) + "\n");
+            byte[] text = (String.join("\n", names) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            set.put(sibling(out, ".names.txt"), o -> o.write(text));
         }
-        Npy.write(out, NpyArray.of(desc, n, d));
+        requireFinite(desc, d);
+        NpyArray descriptors = NpyArray.of(desc, n, d);
+        set.put(out, o -> Npy.write(o, descriptors));
+        AtomicFiles.writeSet(set);
         System.out.println("wrote " + out + " (" + n + " x " + d + " float32)");
         return 0;
+    }
+
+    /**
+     * A network whose weights are finite can still overflow on an input; descriptors with NaN or infinity would rank
+     * arbitrarily wherever they are used, so they are an error naming the checkpoint, and nothing is written.
+     */
+    private void requireFinite(float[] desc, int d) {
+        for (int i = 0; i < desc.length; i++) {
+            if (!Float.isFinite(desc[i])) {
+                throw new UserError("--checkpoint " + checkpoint + ": the network gives " + desc[i] + " in descriptor "
+                        + i / d + " (dimension " + i % d + "); its weights overflow on this input, so nothing was"
+                        + " written");
+            }
+        }
     }
 
     /** out.npy -> out.labels.npy / out.names.txt */

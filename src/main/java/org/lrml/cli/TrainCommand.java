@@ -207,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainConfig cfg = config();
             Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern(
                     "yyyy-MM-dd_HH-mm-ss", Locale.ROOT)));
+            OutputPaths.requireFolder(dir, "--out");
             if (RunFolder.at(dir).holdsRun()) {
                 throw new UserError("--out " + dir + " already holds a run; use --resume " + dir + " to continue it, or"
                         + " another --out");

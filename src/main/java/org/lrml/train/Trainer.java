@@ -62,6 +62,8 @@ public final class Trainer {
     private DrawsLog draws;
     private boolean profile;
     private boolean detectAnomaly;
+    /** Optimiser steps this Trainer made; a non-finite loss before the first cannot be the learning rate's doing. */
+    private long updates;
 
     private Trainer(TrainingParts parts, TrainConfig.Schedule schedule, TrainConfig.Clipping clipping,
                     Map<String, Object> config, RunFolder folder, PrintStream log, Checkpoint resume) {
@@ -133,7 +135,12 @@ public final class Trainer {
         }
         log.println("resuming " + folder + " from " + file.getFileName() + " (epoch " + checkpoint.epoch() + " of "
                 + schedule.epochs() + ")");
-        return new Trainer(parts, schedule, clipping, config, folder, log, checkpoint);
+        try {
+            return new Trainer(parts, schedule, clipping, config, folder, log, checkpoint);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": the checkpoint does not fit the run it resumes: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -199,8 +206,10 @@ public final class Trainer {
     }
 
     private EvalResult runEpochs() throws IOException {
-        folder.create();
+        // config.json before checkpoints/: a run killed in between holds no run yet (a fresh start may reuse --out);
+        // one killed after it can be resumed from its config even before the first checkpoint.
         folder.writeConfig(config);
+        folder.create();
         log.printf(Locale.ROOT, "lrml train: %s protocol, %d training images, backend %s, network %s (%d parameters),"
                         + " loss %s, %s%n", parts.evaluation().name(), parts.data().size(), backend.name(),
                 model.describe(), model.parameterCount(), parts.loss().describe(), parts.mining().describe());
@@ -333,8 +342,10 @@ public final class Trainer {
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
                         + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier epochs in %s"
-                        + " are intact; try a lower --lr", loss, epoch, step, optimizer.paramGroups().get(0).lr(),
-                        folder.checkpoints()));
+                        + " are intact; %s", loss, epoch, step, optimizer.paramGroups().get(0).lr(),
+                        folder.checkpoints(), updates == 0 ? "no update was made yet in this run, so the learning rate"
+                                + " is not the cause: check the loss parameters (" + parts.loss().describe() + ") and"
+                                + " the data" : "try a lower --lr"));
             }
             try (Profiler.Scope ph = Profiler.phase("backward")) {
                 l.backward();
@@ -346,6 +357,7 @@ public final class Trainer {
             try (Profiler.Scope ph = Profiler.phase("optimizer")) {
                 optimizer.step();
                 optimizer.zeroGrad();
+                updates++;
             }
             try (Profiler.Scope ph = Profiler.phase("gradients")) {
                 gradients.afterStep();

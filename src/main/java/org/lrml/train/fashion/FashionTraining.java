@@ -13,7 +13,7 @@ import org.lrml.data.LabeledImages;
 import org.lrml.data.Normalization;
 import org.lrml.nn.RetrievalNet;
 import org.lrml.optim.Adam;
-import org.lrml.train.Checkpoint;
+import org.lrml.train.NetCheckpoint;
 import org.lrml.train.FusedTupleLoss;
 import org.lrml.train.LabelMining;
 import org.lrml.train.LabeledImageSet;
@@ -41,14 +41,25 @@ public final class FashionTraining {
 
     /**
      * Continues the run in {@code runDir} from its checkpoint of the highest epoch, with the stored config;
-     * {@code adjust} may change what a resumed run may change (epochs, backend, data folder).
+     * {@code adjust} may change what a resumed run may change (epochs, backend, data folder). Temporary files of
+     * writes a kill interrupted are removed first; a run killed before its first checkpoint starts again from its
+     * config.json (the same run, since epoch 0 depends on the config alone).
      */
     public static Trainer resume(Path runDir, UnaryOperator<TrainConfig> adjust, PrintStream log) throws IOException {
         RunFolder folder = RunFolder.at(runDir);
-        Path file = folder.latestCheckpoint();
-        Checkpoint checkpoint = Checkpoint.read(file);
+        folder.removeInterruptedWrites(log);
+        java.util.Optional<Path> latest = folder.latestCheckpointIfAny();
+        if (latest.isEmpty()) {
+            // Killed before its first checkpoint: epoch 0 is a function of the stored config, so start it again.
+            TrainConfig cfg = adjust.apply(folder.readConfig());
+            log.println("resuming " + folder + ": no checkpoint yet, starting again from epoch 0 with its config.json");
+            return Trainer.start(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), folder, log);
+        }
+        Path file = latest.get();
+        NetCheckpoint checkpoint = NetCheckpoint.read(file);
         TrainConfig cfg = adjust.apply(checkpoint.config());
-        return Trainer.resume(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), folder, file, checkpoint, log);
+        return Trainer.resume(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), folder, file, checkpoint.checkpoint(),
+                log);
     }
 
     /**
