@@ -42,9 +42,19 @@ public final class Images {
         return img;
     }
 
-    /** Reads, optionally crops to box (in the file's pixel coordinates), resizes and normalises. */
+    /**
+     * Reads ({@link ImageDecoder}: Pillow's pixels, EXIF orientation applied), converts the channels, optionally
+     * crops to box (in the upright image's pixel coordinates), resizes with the preparation's resampling and
+     * normalises. An image whose longer side already has the size is not resampled.
+     */
     public static ChwImage load(Path file, BoundingBox box, ImagePrep prep) throws IOException {
-        ChwImage img = toChw(read(file), prep.channels());
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such image file");
+        }
+        ChwImage img = ImageDecoder.decode(file);
+        if (img.channels() != prep.channels()) {
+            img = convertChannels(img, prep.channels());
+        }
         if (box != null) {
             try {
                 img = crop(img, box);
@@ -52,8 +62,8 @@ public final class Images {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }
         }
-        if (prep.longestSide() > 0) {
-            img = resizeLongestSide(img, prep.longestSide());
+        if (prep.longestSide() > 0 && Math.max(img.height(), img.width()) != prep.longestSide()) {
+            img = resizeLongestSide(img, prep.longestSide(), prep.resampling());
         }
         if (!prep.normalization().isIdentity()) {
             img = img.normalized(prep.normalization());
@@ -71,12 +81,12 @@ public final class Images {
             img = convertChannels(img, prep.channels());
         }
         if (prep.longestSide() > 0 && Math.max(img.height(), img.width()) != prep.longestSide()) {
-            img = resizeLongestSide(img, prep.longestSide());
+            img = resizeLongestSide(img, prep.longestSide(), prep.resampling());
         }
         return prep.normalization().isIdentity() ? img : img.normalized(prep.normalization());
     }
 
-    private static ChwImage convertChannels(ChwImage img, int channels) {
+    static ChwImage convertChannels(ChwImage img, int channels) {
         int plane = img.plane();
         float[] out = new float[channels * plane];
         if (img.channels() == 1 && channels == 3) {
@@ -170,6 +180,12 @@ public final class Images {
 
     private static int clamp(int v, int lo, int hi) {
         return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** Resizes so the longer side becomes size with the given resampling. */
+    public static ChwImage resizeLongestSide(ChwImage img, int size, ImagePrep.Resampling resampling) {
+        return resampling == ImagePrep.Resampling.BILINEAR ? BilinearResize.longestSide(img, size)
+                : resizeLongestSide(img, size);
     }
 
     /** Resizes so the longer side becomes size (the other side scaled alike, rounded, at least 1). */
