@@ -19,8 +19,16 @@ Files:
     dba_k4_a3.npy                X augmented (k 4, alpha 3)
     dba_qe.npy                   Q expanded (k 5, alpha 3) against the augmented X
     eval_qe_k3_a1.npy, eval_dba_k3_a1.npy   the same on ../../eval/q.npy and db.npy (many exact ties)
+Revisited protocol metrics as revisitop's compute_map defines them (positions of the positives in the ranking,
+each moved up by the junk ranked before it; Oxford-form AP; precision at k: with 1-based positions p and
+k' = min(max p, k), #{p <= k'} / k'):
+    gnd_rtest.pkl    a revisited ground truth (imlist of 200, qimlist of 30, gnd with bbx/easy/hard/junk)
+    rtest_q.npy, rtest_db.npy   descriptors (30 x 16, 200 x 16 float32)
+    rtest_metrics.json          {"easy"|"medium"|"hard": {"mAP": .., "mP@1": .., "mP@5": .., "mP@10": ..}}
 """
+import json
 import os
+import pickle
 
 import numpy as np
 
@@ -74,6 +82,64 @@ def neighbour_sum(a, x, k, alpha, exclude_self):
     return out
 
 
+def revisited_metrics(q, db, gnd, kappas=(1, 5, 10)):
+    s = q.astype(np.float64) @ db.astype(np.float64).T
+    out = {}
+    for setup in ("easy", "medium", "hard"):
+        aps, prs = [], []
+        for i, g in enumerate(gnd):
+            easy, hard, junk = list(g["easy"]), list(g["hard"]), list(g["junk"])
+            pos_set = {"easy": easy, "medium": easy + hard, "hard": hard}[setup]
+            junk_set = {"easy": junk + hard, "medium": junk, "hard": junk + easy}[setup]
+            if not pos_set:
+                continue
+            order = np.argsort(-s[i], kind="stable")
+            pos = np.sort(np.nonzero(np.isin(order, pos_set))[0])
+            jpos = np.sort(np.nonzero(np.isin(order, junk_set))[0])
+            pos = np.array([p - np.sum(jpos < p) for p in pos])
+            ap = 0.0
+            for j, r in enumerate(pos):
+                p0 = 1.0 if r == 0 else j / r
+                p1 = (j + 1) / (r + 1)
+                ap += (p0 + p1) / 2 / len(pos_set)
+            aps.append(ap)
+            one_based = pos + 1
+            row = []
+            for k in kappas:
+                kq = min(one_based.max(), k)
+                row.append(float((one_based <= kq).sum()) / kq)
+            prs.append(row)
+        prs = np.array(prs)
+        out[setup] = {"mAP": float(np.mean(aps)), "queries": len(aps)}
+        for j, k in enumerate(kappas):
+            out[setup]["mP@%d" % k] = float(prs[:, j].mean())
+    return out
+
+
+def revisited_fixture(rng):
+    centres = unit(rng.standard_normal((12, 16)))
+    db_labels = rng.integers(0, 12, 200)
+    db = unit(centres[db_labels] + 0.6 * rng.standard_normal((200, 16))).astype(np.float32)
+    q_labels = rng.integers(0, 12, 30)
+    q = unit(centres[q_labels] + 0.6 * rng.standard_normal((30, 16))).astype(np.float32)
+    gnd = []
+    for i in range(30):
+        same = np.nonzero(db_labels == q_labels[i])[0]
+        rng.shuffle(same)
+        kinds = rng.integers(0, 3, len(same))
+        gnd.append(dict(bbx=[0.0, 0.0, 10.0, 10.0], easy=[int(v) for v in same[kinds == 0]],
+                        hard=[int(v) for v in same[kinds == 1]], junk=[int(v) for v in same[kinds == 2]]))
+    gnd[3]["easy"] = []
+    gnd[3]["hard"] = []
+    root = dict(imlist=["db%03d" % i for i in range(200)], qimlist=["q%02d" % i for i in range(30)], gnd=gnd)
+    with open(os.path.join(HERE, "gnd_rtest.pkl"), "wb") as f:
+        pickle.dump(root, f, protocol=4)
+    np.save(os.path.join(HERE, "rtest_q.npy"), q)
+    np.save(os.path.join(HERE, "rtest_db.npy"), db)
+    with open(os.path.join(HERE, "rtest_metrics.json"), "w") as f:
+        json.dump(revisited_metrics(q, db, gnd), f, indent=1)
+
+
 def main():
     rng = np.random.default_rng(11)
     centres = unit(rng.standard_normal((40, 24)))
@@ -106,6 +172,7 @@ def main():
     edb = np.load(os.path.join(HERE, "..", "..", "eval", "db.npy"))
     save("eval_qe_k3_a1", neighbour_sum(eq, edb, 3, 1.0, False).astype(np.float32))
     save("eval_dba_k3_a1", neighbour_sum(edb, edb, 3, 1.0, True).astype(np.float32))
+    revisited_fixture(np.random.default_rng(12))
     print("wrote", HERE)
 
 
