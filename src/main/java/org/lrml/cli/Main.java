@@ -19,6 +19,8 @@ import org.lrml.util.Version;
                 RankCommand.class,
                 EvalCommand.class,
                 ExtractCommand.class,
+                ImportCommand.class,
+                WhitenCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

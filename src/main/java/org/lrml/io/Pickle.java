@@ -79,7 +79,9 @@ public final class Pickle {
     /**
      * What a caller may teach the reader beyond plain data, still without running code: the meaning of
      * persistent ids (PyTorch refers to tensor storages that way) and of calls to further globals (PyTorch's
-     * tensor rebuilders). The objects it returns go into the result as they are.
+     * tensor rebuilders). The objects it returns go into the result as they are. With an extension the reader
+     * also accepts {@code collections.OrderedDict} (a LinkedHashMap) and BUILD of a dict's instance attributes
+     * (ignored), which is how PyTorch pickles state dicts; the plain reader keeps refusing both.
      */
     public interface Extension {
         /** The value a persistent id stands for; pid is the decoded id (a tuple for PyTorch). */
@@ -407,7 +409,7 @@ public final class Pickle {
                 throw error("REDUCE of " + g.qualified() + " with " + typeName(args) + " arguments, not a tuple");
             }
             String q = g.qualified();
-            if (q.equals("collections.OrderedDict")) {
+            if (extension != null && q.equals("collections.OrderedDict")) {
                 // OrderedDict() and OrderedDict([(k, v), ...]): an ordered dict, which is what LinkedHashMap is.
                 Map<Object, Object> m = new LinkedHashMap<>();
                 if (!a.isEmpty()) {
@@ -516,7 +518,7 @@ public final class Pickle {
                 pa.value = array(dt, shape(shapeList), raw);
                 return;
             }
-            if (target instanceof Map<?, ?> && (state instanceof Map<?, ?> || state == null)) {
+            if (extension != null && target instanceof Map<?, ?> && (state instanceof Map<?, ?> || state == null)) {
                 // A dict subclass's instance attributes (an OrderedDict state dict's _metadata): not data.
                 return;
             }
