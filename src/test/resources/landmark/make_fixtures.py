@@ -2,7 +2,11 @@
 """Reference outputs of torchvision's trunks for the landmark tests (run with Debian's /usr/bin/python3, which has
 python3-torch 1.13, python3-torchvision 0.14, numpy and PIL; nothing is downloaded, every weight is random).
 
-    make_fixtures.py trunk ARCH --out DIR [--size HxW] [--batch N] [--seed S] [--cirtorch]
+    make_fixtures.py trunk ARCH --out DIR [--size HxW] [--batch N] [--seed S] [--cirtorch] [--multiscale]
+    make_fixtures.py structure --out FILE.json
+
+structure writes, for the committed structure.json: every torchvision trunk's state-dict keys with their shapes
+(resnet18/34/50/101/152 and vgg16, classifier included), and the R-MAC regions of a range of map sizes.
 
 ARCH is resnet18/34/50/101/152 or vgg16. The script builds torchvision's model with a fixed seed, gives every
 batch norm realistic statistics (running mean and variance from a few training-mode passes over random images,
@@ -235,9 +239,24 @@ def trunk_command(args):
     print("wrote", args.out)
 
 
+def structure_command(args):
+    out = {"state_dicts": {}, "rmac_regions": {}}
+    for arch in ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "vgg16"):
+        model = getattr(torchvision.models, arch)()
+        out["state_dicts"][arch] = [[k, list(v.shape)] for k, v in model.state_dict().items()]
+    for h, w in ((1, 1), (2, 3), (7, 7), (7, 10), (10, 7), (24, 32), (32, 24), (30, 41), (48, 64), (13, 97),
+                 (64, 5)):
+        out["rmac_regions"]["%dx%d" % (h, w)] = rmac_regions(h, w)
+    with open(args.out, "w") as f:
+        json.dump(out, f, separators=(",", ":"))
+    print("wrote", args.out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True)
+    st = sub.add_parser("structure")
+    st.add_argument("--out", required=True)
     t = sub.add_parser("trunk")
     t.add_argument("arch", choices=["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "vgg16"])
     t.add_argument("--out", required=True)
@@ -249,6 +268,8 @@ def main():
     args = ap.parse_args()
     if args.command == "trunk":
         trunk_command(args)
+    elif args.command == "structure":
+        structure_command(args)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.lrml.gradcheck.cases.ConvCases;
 import org.lrml.gradcheck.cases.ElementwiseCases;
+import org.lrml.gradcheck.cases.LandmarkCases;
 import org.lrml.gradcheck.cases.LayoutCases;
 import org.lrml.gradcheck.cases.LinalgCases;
 import org.lrml.gradcheck.cases.LossCases;
@@ -28,6 +29,7 @@ public final class GradcheckSuite {
         all.addAll(NnCases.cases());
         all.addAll(ConvCases.cases());
         all.addAll(LossCases.cases());
+        all.addAll(LandmarkCases.cases());
         return all;
     }
 }

@@ -256,6 +256,12 @@ public final class LandmarkNet extends Module {
         return p != null && whiten == null ? p.toDoubleArray()[0] : 1.0;
     }
 
+    @Override
+    public LandmarkNet train(boolean on) {
+        super.train(on);
+        return this;
+    }
+
     /** Freezes (true) or releases the batch-norm statistics of the trunk. */
     public LandmarkNet freezeBatchNorm(boolean on) {
         features.freezeBatchNorm(on);
