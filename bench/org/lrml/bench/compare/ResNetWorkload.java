@@ -11,7 +11,6 @@ import org.lrml.nn.LandmarkNet;
 import org.lrml.nn.TorchWeights;
 import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
-import org.lrml.util.Rng;
 
 /**
  * Inference of a landmark network (torchvision trunk, GeM p = 3, L2) on the batch x: the weights come from the
@@ -29,7 +28,7 @@ final class ResNetWorkload implements Workload {
         try {
             String file = in.path("model.pth").toString();
             TorchWeights.Found found = TorchWeights.find(TorchCheckpoint.read(in.path("model.pth")), a, file);
-            net = new LandmarkNet(LandmarkNet.Spec.of(a, LandmarkNet.Pooling.GEM, 3.0), new Rng(0));
+            net = LandmarkNet.forLoading(LandmarkNet.Spec.of(a, LandmarkNet.Pooling.GEM, 3.0));
             TorchWeights.load(net, found, file);
         } catch (IOException e) {
             throw new IllegalArgumentException("compare driver: " + e.getMessage(), e);

@@ -13,7 +13,6 @@ import org.lrml.io.TorchCheckpoint;
 import org.lrml.nn.LandmarkNet;
 import org.lrml.nn.TorchWeights;
 import org.lrml.train.Checkpoint;
-import org.lrml.util.Rng;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,7 +65,7 @@ final class ImportCommand implements Callable<Integer> {
         float[] mean = triple(cirtorchMeta.get("mean"), LandmarkNet.Spec.IMAGENET_MEAN, "mean");
         float[] std = triple(cirtorchMeta.get("std"), LandmarkNet.Spec.IMAGENET_STD, "std");
         LandmarkNet.Spec spec = new LandmarkNet.Spec(a, p, gemP, found.whiteningDim(), mean, std);
-        LandmarkNet net = new LandmarkNet(spec, new Rng(0));
+        LandmarkNet net = LandmarkNet.forLoading(spec);
         TorchWeights.load(net, found, torch.toString());
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("imported_from", torch.toAbsolutePath().toString());

@@ -13,7 +13,6 @@ import org.lrml.eval.LandmarkExtractor;
 import org.lrml.nn.LandmarkNet;
 import org.lrml.train.Checkpoint;
 import org.lrml.train.NetExtractor;
-import org.lrml.util.Rng;
 
 /**
  * Engine checkpoints to descriptor extractors. A checkpoint whose meta.json holds a {@code "model"} object of
@@ -46,7 +45,7 @@ final class LandmarkCheckpoints {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
-        LandmarkNet net = new LandmarkNet(spec, new Rng(0));
+        LandmarkNet net = LandmarkNet.forLoading(spec);
         try {
             net.loadStateDict(c.modelTensors());
         } catch (IllegalArgumentException e) {

@@ -19,13 +19,14 @@ public final class BasicBlock extends Module {
     private final BatchNorm2d bn2;
     private final Sequential downsample;
 
-    public BasicBlock(int inPlanes, int planes, int stride, Rng rng) {
-        conv1 = registerModule("conv1", ResNetLayers.conv(inPlanes, planes, 3, stride, rng.fork(1)));
+    /** torchvisionInit: draw the weights as torchvision does (false: they are about to be loaded). */
+    public BasicBlock(int inPlanes, int planes, int stride, Rng rng, boolean torchvisionInit) {
+        conv1 = registerModule("conv1", ResNetLayers.conv(inPlanes, planes, 3, stride, rng.fork(1), torchvisionInit));
         bn1 = registerModule("bn1", new BatchNorm2d(planes));
-        conv2 = registerModule("conv2", ResNetLayers.conv(planes, planes, 3, 1, rng.fork(2)));
+        conv2 = registerModule("conv2", ResNetLayers.conv(planes, planes, 3, 1, rng.fork(2), torchvisionInit));
         bn2 = registerModule("bn2", new BatchNorm2d(planes));
         downsample = stride != 1 || inPlanes != planes * EXPANSION
-                ? registerModule("downsample", ResNetLayers.downsample(inPlanes, planes * EXPANSION, stride, rng.fork(3)))
+                ? registerModule("downsample", ResNetLayers.downsample(inPlanes, planes * EXPANSION, stride, rng.fork(3), torchvisionInit))
                 : null;
     }
 

@@ -22,15 +22,16 @@ public final class Bottleneck extends Module {
     private final BatchNorm2d bn3;
     private final Sequential downsample;
 
-    public Bottleneck(int inPlanes, int planes, int stride, Rng rng) {
-        conv1 = registerModule("conv1", ResNetLayers.conv(inPlanes, planes, 1, 1, rng.fork(1)));
+    /** torchvisionInit: draw the weights as torchvision does (false: they are about to be loaded). */
+    public Bottleneck(int inPlanes, int planes, int stride, Rng rng, boolean torchvisionInit) {
+        conv1 = registerModule("conv1", ResNetLayers.conv(inPlanes, planes, 1, 1, rng.fork(1), torchvisionInit));
         bn1 = registerModule("bn1", new BatchNorm2d(planes));
-        conv2 = registerModule("conv2", ResNetLayers.conv(planes, planes, 3, stride, rng.fork(2)));
+        conv2 = registerModule("conv2", ResNetLayers.conv(planes, planes, 3, stride, rng.fork(2), torchvisionInit));
         bn2 = registerModule("bn2", new BatchNorm2d(planes));
-        conv3 = registerModule("conv3", ResNetLayers.conv(planes, planes * EXPANSION, 1, 1, rng.fork(3)));
+        conv3 = registerModule("conv3", ResNetLayers.conv(planes, planes * EXPANSION, 1, 1, rng.fork(3), torchvisionInit));
         bn3 = registerModule("bn3", new BatchNorm2d(planes * EXPANSION));
         downsample = stride != 1 || inPlanes != planes * EXPANSION
-                ? registerModule("downsample", ResNetLayers.downsample(inPlanes, planes * EXPANSION, stride, rng.fork(4)))
+                ? registerModule("downsample", ResNetLayers.downsample(inPlanes, planes * EXPANSION, stride, rng.fork(4), torchvisionInit))
                 : null;
     }
 

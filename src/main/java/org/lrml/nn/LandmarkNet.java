@@ -47,13 +47,18 @@ public final class LandmarkNet extends Module {
 
         /** A fresh trunk with torchvision's initialisation. */
         public Trunk build(Rng rng) {
+            return build(rng, true);
+        }
+
+        /** A fresh trunk; torchvisionInit false leaves the weights at a cheap draw, to be overwritten by loading. */
+        public Trunk build(Rng rng, boolean torchvisionInit) {
             return switch (this) {
-                case RESNET18 -> new ResNet(ResNet.Depth.R18, rng);
-                case RESNET34 -> new ResNet(ResNet.Depth.R34, rng);
-                case RESNET50 -> new ResNet(ResNet.Depth.R50, rng);
-                case RESNET101 -> new ResNet(ResNet.Depth.R101, rng);
-                case RESNET152 -> new ResNet(ResNet.Depth.R152, rng);
-                case VGG16 -> new Vgg16(rng);
+                case RESNET18 -> new ResNet(ResNet.Depth.R18, rng, torchvisionInit);
+                case RESNET34 -> new ResNet(ResNet.Depth.R34, rng, torchvisionInit);
+                case RESNET50 -> new ResNet(ResNet.Depth.R50, rng, torchvisionInit);
+                case RESNET101 -> new ResNet(ResNet.Depth.R101, rng, torchvisionInit);
+                case RESNET152 -> new ResNet(ResNet.Depth.R152, rng, torchvisionInit);
+                case VGG16 -> new Vgg16(rng, torchvisionInit);
             };
         }
 
@@ -220,8 +225,17 @@ public final class LandmarkNet extends Module {
 
     /** Weights as torchvision initialises the trunk; GeM p = spec.gemP(); whitening as nn.Linear's default. */
     public LandmarkNet(Spec spec, Rng rng) {
+        this(spec, rng, true);
+    }
+
+    /** A network whose weights are about to be loaded (import, checkpoints): the trunk's weight draw is skipped. */
+    public static LandmarkNet forLoading(Spec spec) {
+        return new LandmarkNet(spec, new Rng(0), false);
+    }
+
+    private LandmarkNet(Spec spec, Rng rng, boolean torchvisionInit) {
         this.spec = spec;
-        features = registerModule("features", spec.arch().build(rng.fork(1)));
+        features = registerModule("features", spec.arch().build(rng.fork(1), torchvisionInit));
         pool = registerModule("pool", switch (spec.pooling()) {
             case GEM -> new Gem(spec.gemP(), org.lrml.ops.Gem.DEFAULT_EPS, Backends.defaultBackend(), DType.F32);
             case MAC -> new Mac();

@@ -43,12 +43,19 @@ public final class ResNet extends Trunk {
     private final MaxPool2d maxpool = new MaxPool2d(3, 2, 1);
     private final List<Sequential> layers = new ArrayList<>();
 
+    /** With torchvision's initialisation. */
     public ResNet(Depth depth, Rng rng) {
+        this(depth, rng, true);
+    }
+
+    /** torchvisionInit false skips torchvision's weight draw, for a network whose weights are about to be loaded. */
+    public ResNet(Depth depth, Rng rng, boolean torchvisionInit) {
         this.depth = depth;
         conv1 = registerModule("conv1", new Conv2d(3, 64, new int[]{7, 7}, new int[]{2, 2}, new int[]{3, 3},
                 new int[]{1, 1}, 1, false, rng.fork(1)));
-        Init.kaimingNormal(conv1.namedParameters().get("weight"), rng.fork(2), 0, Init.FanMode.FAN_OUT,
-                Init.Nonlinearity.RELU);
+        if (torchvisionInit) {
+            ResNetLayers.kaiming(conv1, rng.fork(2));
+        }
         bn1 = registerModule("bn1", new BatchNorm2d(64));
         int inPlanes = 64;
         for (int l = 0; l < 4; l++) {
@@ -57,8 +64,8 @@ public final class ResNet extends Trunk {
             for (int b = 0; b < depth.blocks[l]; b++) {
                 int stride = l > 0 && b == 0 ? 2 : 1;
                 Rng r = rng.fork(100L * (l + 1) + b);
-                layer.add(String.valueOf(b), depth.bottleneck ? new Bottleneck(inPlanes, planes, stride, r)
-                        : new BasicBlock(inPlanes, planes, stride, r));
+                layer.add(String.valueOf(b), depth.bottleneck ? new Bottleneck(inPlanes, planes, stride, r, torchvisionInit)
+                        : new BasicBlock(inPlanes, planes, stride, r, torchvisionInit));
                 inPlanes = planes * depth.expansion();
             }
             layers.add(registerModule("layer" + (l + 1), layer));

@@ -24,7 +24,13 @@ public final class Vgg16 extends Trunk {
     /** Indices of the layers after which {@link #stages} reports the map. */
     private final List<Integer> stageEnds = new ArrayList<>();
 
+    /** With torchvision's initialisation. */
     public Vgg16(Rng rng) {
+        this(rng, true);
+    }
+
+    /** torchvisionInit false skips torchvision's weight draw, for a network whose weights are about to be loaded. */
+    public Vgg16(Rng rng, boolean torchvisionInit) {
         int in = 3;
         int index = 0;
         for (int width : CONFIG) {
@@ -34,10 +40,11 @@ public final class Vgg16 extends Trunk {
                 continue;
             }
             Conv2d conv = new Conv2d(in, width, 3, 1, 1, rng.fork(index));
-            Init.kaimingNormal(conv.namedParameters().get("weight"), rng.fork(1000 + index), 0, Init.FanMode.FAN_OUT,
-                    Init.Nonlinearity.RELU);
-            Tensor bias = conv.namedParameters().get("bias");
-            bias.copyFrom(Tensor.zeros(bias.backend(), bias.dtype(), bias.shape()));
+            if (torchvisionInit) {
+                ResNetLayers.kaiming(conv, rng.fork(1000 + index));
+                Tensor bias = conv.namedParameters().get("bias");
+                bias.copyFrom(Tensor.zeros(bias.backend(), bias.dtype(), bias.shape()));
+            }
             add(index++, conv);
             add(index++, new Relu());
             in = width;

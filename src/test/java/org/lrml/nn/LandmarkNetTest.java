@@ -53,7 +53,7 @@ class LandmarkNetTest {
             List<Integer> shape = (List<Integer>) entry.get(1);
             expected.put(key, key.endsWith("num_batches_tracked") ? List.of(1) : shape);
         }
-        Trunk trunk = arch.build(new Rng(0));
+        Trunk trunk = arch.build(new Rng(0), false);
         Map<String, List<Integer>> ours = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : trunk.stateDict().entrySet()) {
             List<Integer> shape = new ArrayList<>();
