@@ -15,7 +15,9 @@ affine parameters perturbed), and writes to DIR:
     ARCH.pth                 torch.save(model.state_dict()) in the zip format, classifier included (a bare
                              torchvision state dict, as a user would save one)
     ARCH-cirtorch.pth        with --cirtorch: cirtorch's layout {'state_dict': features.N.* + pool.p (2.7) +
-                             whiten.weight/bias, 'meta': {...}}
+                             whiten.weight/bias, 'meta': {..., 'Lw': {'retrieval-SfM-120k': {'ss'|'ms':
+                             {'m': D x 1, 'P': D x D}}}}} (random numpy whitenings, as cirtorch stores learned ones)
+    lw_ms_m.npy, lw_ms_P.npy the 'ms' whitening of that meta
     image0.png ...           the N input images (uint8 RGB, H x W)
     x.npy                    (N, 3, H, W) float32: the images / 255 normalised with ImageNet's mean and std
     stage0.npy ...           the trunk's feature maps: ResNet: after the stem's max pool, layer1..layer4;
@@ -185,8 +187,10 @@ def cirtorch_state(trunk, arch, dim, seed):
         whiten.bias.copy_(0.01 * torch.randn(dim, generator=g))
     sd["whiten.weight"] = whiten.weight.detach().clone()
     sd["whiten.bias"] = whiten.bias.detach().clone()
+    rng = np.random.default_rng(seed + 4)
+    lw = {mode: {"m": rng.standard_normal((dim, 1)), "P": rng.standard_normal((dim, dim))} for mode in ("ss", "ms")}
     meta = {"architecture": arch, "local_whitening": False, "pooling": "gem", "regional": False,
-            "whitening": True, "mean": MEAN, "std": STD, "outputdim": dim}
+            "whitening": True, "mean": MEAN, "std": STD, "outputdim": dim, "Lw": {"retrieval-SfM-120k": lw}}
     return {"state_dict": sd, "meta": meta}, whiten
 
 
@@ -229,6 +233,9 @@ def trunk_command(args):
         if args.cirtorch:
             ckpt, whiten = cirtorch_state(trunk, args.arch, int(last.shape[1]), args.seed)
             torch.save(ckpt, os.path.join(args.out, args.arch + "-cirtorch.pth"))
+            lw = ckpt["meta"]["Lw"]["retrieval-SfM-120k"]["ms"]
+            np.save(os.path.join(args.out, "lw_ms_m.npy"), lw["m"])
+            np.save(os.path.join(args.out, "lw_ms_P.npy"), lw["P"])
             save(args.out, "cirtorch", l2n(whiten(l2n(gem(last, 2.7)))))
         if args.multiscale:
             scales = [1.0, 1.0 / math.sqrt(2.0), 0.5]

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.lrml.eval.Whitening;
+import org.lrml.io.NpyArray;
 import org.lrml.io.TorchCheckpoint;
 import org.lrml.nn.LandmarkNet;
 import org.lrml.nn.TorchWeights;
@@ -48,6 +50,12 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "C.ckpt", description = "Engine checkpoint to write.")
     Path out;
 
+    @Option(names = "--export-whitening", paramLabel = "DIR",
+            description = "Also write the whitenings a cirtorch file carries in meta['Lw'] (learned on a data set, for"
+                    + " single-scale 'ss' and multi-scale 'ms' descriptors) as DIR/<dataset>-<ss|ms>/mean.npy and"
+                    + " projection.npy, for --whitening.")
+    Path exportWhitening;
+
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(torch)) {
@@ -71,9 +79,14 @@ final class ImportCommand implements Callable<Integer> {
         source.put("imported_from", torch.toAbsolutePath().toString());
         source.put("layout", found.cirtorch() ? "cirtorch" : "torchvision");
         if (!cirtorchMeta.isEmpty()) {
-            source.put("cirtorch_meta", jsonSafe(cirtorchMeta));
+            Map<String, Object> shown = new LinkedHashMap<>(cirtorchMeta);
+            shown.remove("Lw");
+            source.put("cirtorch_meta", jsonSafe(shown));
         }
         Checkpoint.of(LandmarkCheckpoints.meta(spec, source), net.stateDict(), Map.of()).write(out);
+        if (exportWhitening != null) {
+            exportWhitenings(cirtorchMeta.get("Lw"));
+        }
         String pNote = net.gemP() == null ? "" : String.format(Locale.ROOT, ", GeM p %.4f%s", net.gemP().item(),
                 found.hasGemP() ? " (from the file)" : " (--gem-p)");
         System.out.println("imported " + torch.getFileName() + " (" + (found.cirtorch() ? "cirtorch" : "torchvision")
@@ -81,6 +94,39 @@ final class ImportCommand implements Callable<Integer> {
                 + " parameters");
         System.out.println("wrote " + out);
         return 0;
+    }
+
+    /** meta['Lw'][dataset][ss|ms] = {'m': D x 1, 'P': D x D} (cirtorch's precomputed learned whitening). */
+    private void exportWhitenings(Object lw) throws IOException {
+        if (!(lw instanceof Map<?, ?> byDataset) || byDataset.isEmpty()) {
+            throw new UserError("--export-whitening: " + torch + " carries no whitening (meta has no 'Lw')");
+        }
+        for (Map.Entry<?, ?> d : byDataset.entrySet()) {
+            if (!(d.getValue() instanceof Map<?, ?> byMode)) {
+                continue;
+            }
+            for (Map.Entry<?, ?> mode : byMode.entrySet()) {
+                if (!(mode.getValue() instanceof Map<?, ?> mp) || !(mp.get("m") instanceof NpyArray m)
+                        || !(mp.get("P") instanceof NpyArray p) || p.shape().length != 2) {
+                    throw new UserError("--export-whitening: " + torch + " meta['Lw'][" + d.getKey() + "]["
+                            + mode.getKey() + "] is not {'m': array, 'P': matrix}");
+                }
+                int dim = p.shape()[1];
+                double[] pv = p.toDoubles();
+                double[][] rows = new double[p.shape()[0]][];
+                for (int r = 0; r < rows.length; r++) {
+                    rows[r] = java.util.Arrays.copyOfRange(pv, r * dim, (r + 1) * dim);
+                }
+                Path dir = exportWhitening.resolve(d.getKey() + "-" + mode.getKey());
+                try {
+                    new Whitening(m.toDoubles(), rows).write(dir);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--export-whitening: " + torch + " meta['Lw'][" + d.getKey() + "]["
+                            + mode.getKey() + "]: " + e.getMessage());
+                }
+                System.out.println("wrote whitening " + dir);
+            }
+        }
     }
 
     private LandmarkNet.Arch architecture(Map<String, Object> meta) {

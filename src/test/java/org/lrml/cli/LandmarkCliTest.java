@@ -70,7 +70,12 @@ class LandmarkCliTest {
         Path images = images(fx, dir);
         Path cir = dir.resolve("cir.ckpt");
         String out = CliTest.run(0, "import", "--torch", fx.resolve("resnet18-cirtorch.pth").toString(), "--out",
-                cir.toString())[0];
+                cir.toString(), "--export-whitening", dir.resolve("lw").toString())[0];
+        Path ms = dir.resolve("lw").resolve("retrieval-SfM-120k-ms");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Npy.read(fx.resolve("lw_ms_P.npy")).toDoubles(),
+                Npy.read(ms.resolve("projection.npy")).toDoubles(), "meta['Lw'] projection exported as it is");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Npy.read(fx.resolve("lw_ms_m.npy")).toDoubles(),
+                Npy.read(ms.resolve("mean.npy")).toDoubles());
         assertTrue(out.contains("cirtorch layout") && out.contains("whitening to 512") && out.contains("(from the file)"),
                 out);
         Path d = dir.resolve("cir.npy");
@@ -81,10 +86,10 @@ class LandmarkCliTest {
         Path plain = dir.resolve("plain.ckpt");
         CliTest.run(0, "import", "--torch", fx.resolve("resnet18.pth").toString(), "--arch", "resnet18", "--out",
                 plain.toString());
-        Path ms = dir.resolve("ms.npy");
+        Path multi = dir.resolve("ms.npy");
         CliTest.run(0, "extract", "--checkpoint", plain.toString(), "--images", images.toString(), "--image-size", "80",
-                "--scales", "1," + (1 / Math.sqrt(2)) + ",0.5", "--out", ms.toString());
-        sameDescriptors("multi-scale 1, 1/sqrt(2), 1/2 (mean of v^3)", fx.resolve("ms.npy"), ms);
+                "--scales", "1," + (1 / Math.sqrt(2)) + ",0.5", "--out", multi.toString());
+        sameDescriptors("multi-scale 1, 1/sqrt(2), 1/2 (mean of v^3)", fx.resolve("ms.npy"), multi);
     }
 
     @Test
