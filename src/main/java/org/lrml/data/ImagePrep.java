@@ -4,8 +4,15 @@ package org.lrml.data;
  * How an image file becomes network input: channels (3 = RGB, 1 = grayscale by ITU-R 601 luma),
  * resizing so the longest side equals {@code longestSide} (0 keeps the size) with the given resampling, then
  * normalisation.
+ *
+ * <p>A query cropped to its box is resized like a whole image, its longer side to {@code longestSide}, unless
+ * {@code cropsKeepScale}: then the crop is scaled by the factor its whole image would be scaled by, its longer
+ * side becoming floor(longestSide x crop's longer side / image's longer side), which is how cirtorch prepares
+ * the Oxford/Paris queries (so a query's objects have the size they have in the database images; at 1024 px
+ * the 1024-px Oxford and Paris crops stay as they are).
  */
-public record ImagePrep(int channels, int longestSide, Normalization normalization, Resampling resampling) {
+public record ImagePrep(int channels, int longestSide, Normalization normalization, Resampling resampling,
+                        boolean cropsKeepScale) {
 
     /** How images are resized. */
     public enum Resampling {
@@ -34,9 +41,9 @@ public record ImagePrep(int channels, int longestSide, Normalization normalizati
         normalization.checkChannels(channels);
     }
 
-    /** Antialiased resizing (the Fashion-MNIST network's preparation). */
+    /** Antialiased resizing, crops resized like whole images (the Fashion-MNIST network's preparation). */
     public ImagePrep(int channels, int longestSide, Normalization normalization) {
-        this(channels, longestSide, normalization, Resampling.ANTIALIASED);
+        this(channels, longestSide, normalization, Resampling.ANTIALIASED, false);
     }
 
     /** RGB, ImageNet statistics, longest side as given (the landmark protocols' usual input). */

@@ -55,15 +55,20 @@ public final class Images {
         if (img.channels() != prep.channels()) {
             img = convertChannels(img, prep.channels());
         }
+        int target = prep.longestSide();
         if (box != null) {
+            int fullLongest = Math.max(img.height(), img.width());
             try {
                 img = crop(img, box);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }
+            if (prep.cropsKeepScale() && target > 0) {
+                target = Math.max(1, (int) Math.floor((double) target * Math.max(img.height(), img.width()) / fullLongest));
+            }
         }
-        if (prep.longestSide() > 0 && Math.max(img.height(), img.width()) != prep.longestSide()) {
-            img = resizeLongestSide(img, prep.longestSide(), prep.resampling());
+        if (target > 0 && Math.max(img.height(), img.width()) != target) {
+            img = resizeLongestSide(img, target, prep.resampling());
         }
         if (!prep.normalization().isIdentity()) {
             img = img.normalized(prep.normalization());

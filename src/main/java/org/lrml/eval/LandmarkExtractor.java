@@ -15,7 +15,8 @@ import org.lrml.tensor.Tensor;
 /**
  * A {@link LandmarkNet} as a descriptor extractor, one image at a time (landmark photos differ in size), in
  * inference mode without autograd. Images are prepared as cirtorch prepares them: RGB, the longer side resized to
- * the image size (bilinear, align_corners=False), normalised with the network's mean and std.
+ * the image size (bilinear, align_corners=False), normalised with the network's mean and std; a query cropped to
+ * its box is scaled by the factor its whole image would be ({@link ImagePrep#cropsKeepScale()}).
  *
  * <p>Multi-scale (cirtorch's extract_ms): for each scale s the prepared image is resized by s (bilinear,
  * align_corners=False, PyTorch's scale-factor semantics; s = 1 leaves it as it is) and described;
@@ -43,7 +44,7 @@ public final class LandmarkExtractor implements DescriptorExtractor {
         this.scales = scales.clone();
         LandmarkNet.Spec spec = net.spec();
         this.prep = new ImagePrep(3, imageSize, new Normalization(spec.arch().cliName(), spec.mean(), spec.std()),
-                ImagePrep.Resampling.BILINEAR);
+                ImagePrep.Resampling.BILINEAR, true);
         this.exponent = net.multiScaleExponent();
         net.train(false);
     }
