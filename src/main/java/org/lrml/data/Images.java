@@ -160,14 +160,15 @@ public final class Images {
     }
 
     /**
-     * The part of the image inside box, its edges rounded to the nearest pixel boundary and clipped to the
-     * image (query cropping of the Oxford/Paris protocols).
+     * The part of the image inside box, its edges rounded to the nearest pixel boundary (half-way to even) and
+     * clipped to the image (query cropping of the Oxford/Paris protocols).
      */
     public static ChwImage crop(ChwImage img, BoundingBox box) {
-        int x1 = clamp((int) Math.round(box.x1()), 0, img.width());
-        int y1 = clamp((int) Math.round(box.y1()), 0, img.height());
-        int x2 = clamp((int) Math.round(box.x2()), 0, img.width());
-        int y2 = clamp((int) Math.round(box.y2()), 0, img.height());
+        // Half-way edges round to even, as Python's round() in Pillow's Image.crop (cirtorch crops with it).
+        int x1 = clamp((int) Math.rint(box.x1()), 0, img.width());
+        int y1 = clamp((int) Math.rint(box.y1()), 0, img.height());
+        int x2 = clamp((int) Math.rint(box.x2()), 0, img.width());
+        int y2 = clamp((int) Math.rint(box.y2()), 0, img.height());
         if (x2 <= x1 || y2 <= y1) {
             throw new IllegalArgumentException("bounding box " + box + " leaves no pixel inside the " + img.width()
                     + " x " + img.height() + " image");
