@@ -12,7 +12,9 @@ import org.lrml.backend.ConvGeometry;
  *       {@value CpuConvImplicit#MIN_CHANNELS} input channels), on a channels-last copy of the input, with no
  *       patch matrix for the forward.
  *   <li>{@link CpuConvIm2col}: im2col + the packed GEMM, for few channels per group (the first layer of a
- *       network), strided backward data, and JVMs without the Vector API.
+ *       network), strided backward data, and JVMs without the Vector API; and the forward of deep 1x1
+ *       convolutions (ResNet's bottlenecks and projections), which are one GEMM per image with the weights
+ *       packed once for the batch ({@link CpuConvIm2col#forwardPointwise}).
  * </ul>
  * Measured on the benchmark CNN's layers (single thread, bench/run ConvBench for the defaults): with 32 and
  * 64 input channels the channels-last path takes 60-75% of im2col's time in the forward and 55% in backward
@@ -24,7 +26,9 @@ final class CpuConvFast {
     }
 
     static void forward(ConvGeometry g, float[] x, float[] w, float[] y) {
-        if (CpuConvImplicit.canForward(g)) {
+        if (CpuConvIm2col.pointwiseAnyStride(g) && g.cIn() >= CpuConvImplicit.MIN_CHANNELS) {
+            CpuConvIm2col.forwardPointwise(g, x, w, y);
+        } else if (CpuConvImplicit.canForward(g)) {
             CpuConvImplicit.forward(g, x, w, y);
         } else {
             CpuConvIm2col.forward(g, x, w, y);

@@ -1,0 +1,73 @@
+package org.lrml.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.lrml.backend.ConvGeometry;
+import org.lrml.backend.GemmSpec;
+import org.lrml.util.Tolerance;
+
+/**
+ * The forward of deep 1x1 convolutions as a batched GEMM with shared, once-packed weights (ResNet's bottlenecks and
+ * stride-2 projections) against the reference loops, through the path and through the dispatcher; and the shared-A
+ * batched GEMM against one GEMM per product, bit for bit (the GEMM's contract: a value depends only on its row,
+ * column and k).
+ */
+class CpuConvPointwiseTest {
+
+    static Stream<Arguments> geometries() {
+        return Stream.of(
+                // n, cIn, h, w, cOut, stride
+                Arguments.of("one image, P >= 256", new ConvGeometry(1, 24, 17, 16, 40, 1, 1, 1, 1, 0, 0, 1, 1, 1)),
+                Arguments.of("8 images of 7x7 (ResNet's layer4 shape)", new ConvGeometry(8, 64, 7, 7, 72, 1, 1, 1, 1, 0,
+                        0, 1, 1, 1)),
+                Arguments.of("stride 2, odd input (projection)", new ConvGeometry(3, 32, 15, 13, 48, 1, 1, 2, 2, 0, 0,
+                        1, 1, 1)),
+                Arguments.of("stride 2x3, k past one block (300)", new ConvGeometry(2, 300, 9, 10, 33, 1, 1, 2, 3, 0, 0,
+                        1, 1, 1)),
+                Arguments.of("3 images, m and n off the tiles", new ConvGeometry(3, 17, 5, 9, 19, 1, 1, 1, 1, 0, 0, 1, 1,
+                        1)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void matchesTheReference(String what, ConvGeometry g) {
+        float[] x = CpuGemmFastTest.floats(11, g.n() * g.cIn() * g.h() * g.w());
+        float[] w = CpuGemmFastTest.floats(12, g.cOut() * g.cIn());
+        int ylen = g.n() * g.cOut() * g.outH() * g.outW();
+        CpuStorage ref = new CpuStorage(CpuBackend.INSTANCE, new double[ylen]);
+        CpuConv.referenceForward(g, new CpuStorage(CpuBackend.INSTANCE, CpuGemmFastTest.widen(x)),
+                new CpuStorage(CpuBackend.INSTANCE, CpuGemmFastTest.widen(w)), ref);
+        float[] y = new float[ylen];
+        java.util.Arrays.fill(y, Float.NaN);
+        CpuConvIm2col.forwardPointwise(g, x, w, y);
+        Tolerance.F32.check("pointwise forward, " + what, g.yShape(), ref.d(), CpuGemmFastTest.widen(y));
+        float[] viaDispatch = new float[ylen];
+        CpuConvFast.forward(g, x, w, viaDispatch);
+        Tolerance.F32.check("dispatched forward, " + what, g.yShape(), ref.d(), CpuGemmFastTest.widen(viaDispatch));
+    }
+
+    @Test
+    void sharedWeightsGiveTheBitsOfSeparateProducts() {
+        int batch = 5;
+        int m = 70;
+        int n = 45;
+        int k = 530;
+        float[] a = CpuGemmFastTest.floats(21, m * k);
+        float[] b = CpuGemmFastTest.floats(22, batch * k * n);
+        float[] together = new float[batch * m * n];
+        CpuGemmFast.gemm(new GemmSpec(batch, false, false, m, n, k, 1.0, 0, k, 0, 0, n, (long) k * n, 0.0, 0, n,
+                (long) m * n), a, b, together);
+        for (int i = 0; i < batch; i++) {
+            float[] alone = new float[m * n];
+            CpuGemmFast.gemm(new GemmSpec(1, false, false, m, n, k, 1.0, 0, k, 0, (long) i * k * n, n, 0, 0.0, 0, n, 0),
+                    a, b, alone);
+            assertArrayEquals(alone, java.util.Arrays.copyOfRange(together, i * m * n, (i + 1) * m * n), "product " + i);
+        }
+    }
+}
