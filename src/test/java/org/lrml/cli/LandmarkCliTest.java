@@ -187,6 +187,64 @@ class LandmarkCliTest {
     }
 
     @Test
+    void extractFollowsAListOrTheSfmWhiteningSetAndPostProcesses(@TempDir Path dir) throws IOException {
+        Path ckpt = freshCheckpoint(dir);
+        Path jpgs = Path.of("src/test/resources/landmark/images");
+        Path listed = dir.resolve("listed.npy");
+        Path list = dir.resolve("list.txt");
+        Files.writeString(list, "progressive\nbaseline\ncmyk\n");
+        CliTest.run(0, "extract", "--checkpoint", ckpt.toString(), "--images", jpgs.toString(), "--list", list.toString(),
+                "--image-size", "40", "--out", listed.toString());
+        assertEquals("progressive\nbaseline\ncmyk\n", Files.readString(dir.resolve("listed.names.txt")));
+        assertEquals(List.of(3, 512), List.of(Npy.read(listed).shape()[0], Npy.read(listed).shape()[1]));
+
+        // cirtorch's layout: ims/<cid[-2:]>/<cid[-4:-2]>/<cid[-6:-4]>/<cid>, files without extension.
+        Path sfm = Path.of("src/test/resources/landmark/sfm/retrieval-SfM-120k-whiten.pkl");
+        Path ims = dir.resolve("ims");
+        String[] cids = {"a1b2c3d4e5f60718", "0f1e2d3c4b5a6978", "1122334455667788", "99aabbccddeeff00"};
+        String[] sources = {"baseline.jpg", "q444.jpg", "cmyk.jpg", "exif6.jpg"};
+        for (int i = 0; i < cids.length; i++) {
+            String c = cids[i];
+            Path folder = Files.createDirectories(ims.resolve(c.substring(c.length() - 2))
+                    .resolve(c.substring(c.length() - 4, c.length() - 2)).resolve(c.substring(c.length() - 6, c.length() - 4)));
+            Files.copy(jpgs.resolve(sources[i]), folder.resolve(c));
+        }
+        Path lw = dir.resolve("lw.npy");
+        CliTest.run(0, "extract", "--checkpoint", ckpt.toString(), "--images", ims.toString(), "--sfm-whiten",
+                sfm.toString(), "--image-size", "40", "--out", lw.toString());
+        NpyArray pairs = Npy.read(dir.resolve("lw.pairs.npy"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[]{0, 1, 2, 3, 3, 0}, (long[]) pairs.data());
+        assertEquals(cids[0] + "\n" + cids[1] + "\n" + cids[2] + "\n" + cids[3] + "\n",
+                Files.readString(dir.resolve("lw.names.txt")));
+
+        // Whitening of the extracted set to 3 dimensions, then DBA: unit rows of 3 values.
+        Path pca = dir.resolve("pca");
+        new org.lrml.eval.Whitening(new double[512], identityRows(4, 512)).write(pca);
+        Path post = dir.resolve("post.npy");
+        String out = CliTest.run(0, "extract", "--checkpoint", ckpt.toString(), "--images", jpgs.toString(), "--list",
+                list.toString(), "--image-size", "40", "--whitening", pca.toString(), "--whitening-dim", "3", "--dba",
+                "1", "--out", post.toString())[0];
+        assertTrue(out.contains("whitening to 3") && out.contains("DBA k 1"), out);
+        float[] v = Npy.read(post).toFloats();
+        assertEquals(9, v.length);
+        for (int i = 0; i < 3; i++) {
+            double n = v[3 * i] * v[3 * i] + v[3 * i + 1] * v[3 * i + 1] + v[3 * i + 2] * v[3 * i + 2];
+            assertEquals(1.0, n, 1e-5, "row " + i + " is a unit vector");
+        }
+        String missing = CliTest.run(1, "extract", "--checkpoint", ckpt.toString(), "--images", dir.toString(),
+                "--sfm-whiten", sfm.toString(), "--out", dir.resolve("x.npy").toString())[1];
+        assertTrue(missing.contains("a1b2c3d4e5f60718") && missing.contains("not found"), missing);
+    }
+
+    private static double[][] identityRows(int rows, int d) {
+        double[][] p = new double[rows][d];
+        for (int r = 0; r < rows; r++) {
+            p[r][r] = 1;
+        }
+        return p;
+    }
+
+    @Test
     void evalRunsARevisitedProtocolWithALandmarkCheckpoint(@TempDir Path dir) throws IOException {
         Path ckpt = freshCheckpoint(dir);
         Path dataset = Files.createDirectories(dir.resolve("roxford5k"));
