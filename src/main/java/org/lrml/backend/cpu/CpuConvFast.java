@@ -6,8 +6,9 @@ import org.lrml.backend.ConvGeometry;
  * Float32 convolution: picks the fastest path that serves the geometry, each tested against the
  * reference loops of {@link CpuConv}.
  * <ul>
- *   <li>{@link CpuConvImplicit}, from {@value CpuConvImplicit#MIN_CHANNELS} input and output channels per
- *       group: forward (needs the Vector API), stride-1 backward data (the forward of the transposed
+ *   <li>{@link CpuConvImplicit}, from {@value CpuConvImplicit#MIN_CHANNELS} inputs per tap (input channels per
+ *       group, or a whole kernel row's KW C channels without groups and width dilation, so an RGB 7x7 stem
+ *       qualifies) and output channels per group: forward (needs the Vector API), stride-1 backward data (the forward of the transposed
  *       geometry, so the input channels count as its outputs), and the filter gradient (from
  *       {@value CpuConvImplicit#MIN_CHANNELS} input channels), on a channels-last copy of the input, with no
  *       patch matrix for the forward.

@@ -14,9 +14,9 @@ import org.lrml.util.Tolerance;
 
 /**
  * The forward of deep 1x1 convolutions as a batched GEMM with shared, once-packed weights (ResNet's bottlenecks and
- * stride-2 projections) against the reference loops, through the path and through the dispatcher; and the shared-A
+ * stride-2 projections) against the reference loops, through the path and through the dispatcher; the shared-A
  * batched GEMM against one GEMM per product, bit for bit (the GEMM's contract: a value depends only on its row,
- * column and k).
+ * column and k); and an RGB stem on the channels-last path with merged kernel rows.
  */
 class CpuConvPointwiseTest {
 
@@ -50,6 +50,26 @@ class CpuConvPointwiseTest {
         float[] viaDispatch = new float[ylen];
         CpuConvFast.forward(g, x, w, viaDispatch);
         Tolerance.F32.check("dispatched forward, " + what, g.yShape(), ref.d(), CpuGemmFastTest.widen(viaDispatch));
+    }
+
+    @Test
+    void anRgbStemTakesTheChannelsLastPathWithMergedKernelRows() {
+        // ResNet's stem: 7x7, stride 2, padding 3, three channels: 21 contiguous inputs per kernel row.
+        ConvGeometry g = new ConvGeometry(2, 3, 29, 31, 64, 7, 7, 2, 2, 3, 3, 1, 1, 1);
+        org.junit.jupiter.api.Assertions.assertEquals(21, CpuConvImplicit.tapWidth(g));
+        org.junit.jupiter.api.Assertions.assertTrue(!CpuConvImplicit.AVAILABLE || CpuConvImplicit.canForward(g));
+        float[] x = CpuGemmFastTest.floats(31, g.n() * g.cIn() * g.h() * g.w());
+        float[] w = CpuGemmFastTest.floats(32, g.cOut() * g.cIn() * 49);
+        int ylen = g.n() * g.cOut() * g.outH() * g.outW();
+        CpuStorage ref = new CpuStorage(CpuBackend.INSTANCE, new double[ylen]);
+        CpuConv.referenceForward(g, new CpuStorage(CpuBackend.INSTANCE, CpuGemmFastTest.widen(x)),
+                new CpuStorage(CpuBackend.INSTANCE, CpuGemmFastTest.widen(w)), ref);
+        float[] y = new float[ylen];
+        CpuConvFast.forward(g, x, w, y);
+        Tolerance.F32.check("RGB stem forward", g.yShape(), ref.d(), CpuGemmFastTest.widen(y));
+        // Dilation along the width keeps one tap per kernel element.
+        org.junit.jupiter.api.Assertions.assertEquals(3, CpuConvImplicit.tapWidth(
+                new ConvGeometry(1, 3, 20, 20, 16, 3, 3, 1, 1, 2, 2, 2, 2, 1)));
     }
 
     @Test
