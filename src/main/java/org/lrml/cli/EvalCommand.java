@@ -71,7 +71,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "Queries are the database (leave-one-out): each query's own item leaves its ranking.")
     boolean excludeSelf;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Trained network whose descriptors to evaluate.")
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Engine checkpoint (trained, or made by 'lrml import') whose network describes the images.")
     Path checkpoint;
 
     @Option(names = "--protocol", paramLabel = "NAME",

@@ -156,7 +156,7 @@ final class ImportCommand implements Callable<Integer> {
         try {
             LandmarkNet.Pooling p = pooling != null ? LandmarkNet.Pooling.parse(pooling)
                     : fromFile instanceof String s ? LandmarkNet.Pooling.parse(s)
-                    : found.hasGemP() ? LandmarkNet.Pooling.GEM : LandmarkNet.Pooling.GEM;
+                    : LandmarkNet.Pooling.GEM;
             if (found.hasGemP() && p != LandmarkNet.Pooling.GEM) {
                 throw new UserError(torch + " holds GeM's pool.p, but --pooling is " + p.cliName());
             }
