@@ -42,7 +42,6 @@ import zlib  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
-import torchvision  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "peer")]
@@ -347,6 +346,10 @@ class LandmarkNetInference(Workload):
     engine = "resnet"
 
     def inputs(self, rng, folder):
+        try:
+            import torchvision
+        except ImportError as e:
+            raise RuntimeError(f"torchvision is not installed ({e}); the landmark workloads need it") from e
         torch.manual_seed(int(rng.integers(0, 2**31)))
         model = getattr(torchvision.models, self.arch)()
         trunk = torch.nn.Sequential(*list(model.children())[:-2])
