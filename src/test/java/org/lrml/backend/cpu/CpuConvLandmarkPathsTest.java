@@ -16,9 +16,11 @@ import org.lrml.util.Tolerance;
  * The forward of deep 1x1 convolutions as a batched GEMM with shared, once-packed weights (ResNet's bottlenecks and
  * stride-2 projections) against the reference loops, through the path and through the dispatcher; the shared-A
  * batched GEMM against one GEMM per product, bit for bit (the GEMM's contract: a value depends only on its row,
- * column and k); and an RGB stem on the channels-last path with merged kernel rows.
+ * column and k); an RGB stem on the channels-last path with merged kernel rows; and the channels-last forward with
+ * merged rows bit for bit against the kernel ({@link CpuConvVector#tile}) run on hand-packed panels, one position at
+ * a time.
  */
-class CpuConvPointwiseTest {
+class CpuConvLandmarkPathsTest {
 
     static Stream<Arguments> geometries() {
         return Stream.of(
@@ -70,6 +72,51 @@ class CpuConvPointwiseTest {
         // Dilation along the width keeps one tap per kernel element.
         org.junit.jupiter.api.Assertions.assertEquals(3, CpuConvImplicit.tapWidth(
                 new ConvGeometry(1, 3, 20, 20, 16, 3, 3, 1, 1, 2, 2, 2, 2, 1)));
+    }
+
+    @Test
+    void mergedRowsGiveTheKernelsBitsPositionByPosition() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CpuConvImplicit.AVAILABLE, "the Vector API is not loaded");
+        // 300 inputs: each 3x3 kernel row is one tap of 900 contiguous channels.
+        ConvGeometry g = new ConvGeometry(2, 300, 6, 7, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = CpuGemmFastTest.floats(41, g.n() * g.cIn() * g.h() * g.w());
+        float[] w = CpuGemmFastTest.floats(42, g.cOut() * g.cIn() * 9);
+        float[] y = new float[g.n() * g.cOut() * g.outH() * g.outW()];
+        CpuConvImplicit.forward(g, x, w, y);
+        // One tile at a time with the unsliced kernel, on the same channels-last input and packed weights.
+        int hp = g.h() + 2;
+        int wp = g.w() + 2;
+        float[] xp = new float[g.n() * hp * wp * g.cIn()];
+        CpuConvImplicit.toChannelsLast(x, g.n(), g.cIn(), g.h(), g.w(), 1, 1, xp);
+        int nr = CpuConvVector.NR;
+        int k = 9 * g.cIn();
+        int[] taps = {0, wp * g.cIn(), 2 * wp * g.cIn()};
+        int p = g.outH() * g.outW();
+        for (int q = 0; q < g.n() * p; q++) {
+            int img = q / p;
+            int oh = (q % p) / g.outW();
+            int ow = q % g.outW();
+            int[] rows = new int[CpuConvVector.MR];
+            java.util.Arrays.fill(rows, ((img * hp + oh) * wp + ow) * g.cIn());
+            for (int jb = 0; jb * nr < g.cOut(); jb++) {
+                float[] panel = new float[k * nr];
+                for (int j = 0; j < nr && jb * nr + j < g.cOut(); j++) {
+                    for (int c = 0; c < g.cIn(); c++) {
+                        for (int t = 0; t < 9; t++) {
+                            panel[(t * g.cIn() + c) * nr + j] = w[((jb * nr + j) * g.cIn() + c) * 9 + t];
+                        }
+                    }
+                }
+                float[] acc = new float[CpuConvVector.MR * nr];
+                CpuConvVector.tile(taps, 3 * g.cIn(), rows, 0, xp, panel, 0, acc);
+                for (int j = 0; j < nr && jb * nr + j < g.cOut(); j++) {
+                    float expected = acc[j];
+                    float actual = y[(img * g.cOut() + jb * nr + j) * p + oh * g.outW() + ow];
+                    org.junit.jupiter.api.Assertions.assertEquals(Float.floatToIntBits(expected),
+                            Float.floatToIntBits(actual), "position " + q + ", channel " + (jb * nr + j));
+                }
+            }
+        }
     }
 
     @Test
