@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
                 RankCommand.class,
                 EvalCommand.class,
                 ExtractCommand.class,
+                ImportCommand.class,
+                WhitenCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -83,7 +85,8 @@ public final class Main implements Runnable {
         @Override
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine cl = ex.getCommandLine();
-            String message = String.valueOf(ex.getMessage()).strip().replaceAll("\\.$", "");
+            // picocli starts some messages (mutually exclusive options) with its own "Error: ".
+            String message = String.valueOf(ex.getMessage()).strip().replaceFirst("^Error: ", "").replaceAll("\\.$", "");
             if (ex instanceof CommandLine.UnmatchedArgumentException u) {
                 List<String> suggestions = u.getSuggestions();
                 if (!suggestions.isEmpty()) {

@@ -99,6 +99,24 @@ public final class Metrics {
         return hits / (double) k;
     }
 
+    /**
+     * Precision at k as the revisited Oxford/Paris evaluation code (revisitop's compute_map) computes it: with the
+     * positives' 1-based ranks p_i (junk removed), k' = min(max_i p_i, k) and mP@k = #{i : p_i <= k'} / k'. So a
+     * query whose positives all sit above rank k is scored at the rank of its last positive, not at k.
+     */
+    public static double revisitedPrecisionAt(int[] ranks, int count, int k) {
+        if (count == 0) {
+            return 0;
+        }
+        int last = ranks[count - 1] + 1;
+        int kq = Math.min(last, k);
+        int hits = 0;
+        while (hits < count && ranks[hits] + 1 <= kq) {
+            hits++;
+        }
+        return hits / (double) kq;
+    }
+
     private static void requirePositives(int npos) {
         if (npos <= 0) {
             throw new IllegalArgumentException("average precision of a query without positives is undefined"

@@ -6,6 +6,7 @@ import java.util.List;
 import org.lrml.gradcheck.cases.ConvCases;
 import org.lrml.gradcheck.cases.ConvTransposeCases;
 import org.lrml.gradcheck.cases.ElementwiseCases;
+import org.lrml.gradcheck.cases.LandmarkCases;
 import org.lrml.gradcheck.cases.LayoutCases;
 import org.lrml.gradcheck.cases.LinalgCases;
 import org.lrml.gradcheck.cases.LossCases;
@@ -32,6 +33,7 @@ public final class GradcheckSuite {
         all.addAll(PoolWindowCases.cases());
         all.addAll(ConvTransposeCases.cases());
         all.addAll(LossCases.cases());
+        all.addAll(LandmarkCases.cases());
         return all;
     }
 }

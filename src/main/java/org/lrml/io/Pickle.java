@@ -48,8 +48,52 @@ public final class Pickle {
 
     /** Reads a pickle from memory; source names it in errors. */
     public static Object read(byte[] bytes, String source) throws IOException {
-        return new Machine(bytes, source).run();
+        return new Machine(bytes, 0, source, null).run();
     }
+
+    /** Reads a pickle from memory with an extension (persistent ids, further globals); see {@link Extension}. */
+    public static Object read(byte[] bytes, String source, Extension extension) throws IOException {
+        return new Machine(bytes, 0, source, extension).run();
+    }
+
+    /**
+     * Reads the pickle that starts at byte offset (a file may hold several in a row, as PyTorch's legacy
+     * format does) and says where it ended.
+     */
+    public static Result readAt(byte[] bytes, int offset, String source, Extension extension) throws IOException {
+        Machine m = new Machine(bytes, offset, source, extension);
+        Object value = m.run();
+        return new Result(value, m.pos);
+    }
+
+    /** A value and the offset of the first byte after its pickle's STOP. */
+    public record Result(Object value, int end) {
+    }
+
+    /** A global (module and name) as the pickle names it, e.g. torch's storage classes inside persistent ids. */
+    public record GlobalRef(String module, String name) {
+        public String qualified() {
+            return module + "." + name;
+        }
+    }
+
+    /**
+     * What a caller may teach the reader beyond plain data, still without running code: the meaning of
+     * persistent ids (PyTorch refers to tensor storages that way) and of calls to further globals (PyTorch's
+     * tensor rebuilders). The objects it returns go into the result as they are. With an extension the reader
+     * also accepts {@code collections.OrderedDict} (a LinkedHashMap) and BUILD of a dict's instance attributes
+     * (ignored), which is how PyTorch pickles state dicts; the plain reader keeps refusing both.
+     */
+    public interface Extension {
+        /** The value a persistent id stands for; pid is the decoded id (a tuple for PyTorch). */
+        Object persistentLoad(Object pid) throws IOException;
+
+        /** The value of calling the global with the arguments, or {@link #UNHANDLED} to refuse it. */
+        Object call(GlobalRef global, List<?> args) throws IOException;
+    }
+
+    /** Returned by {@link Extension#call} for globals it does not know. */
+    public static final Object UNHANDLED = new Object();
 
     // ------------------------------------------------------------------ helpers for callers
 
@@ -226,6 +270,10 @@ public final class Pickle {
         String qualified() {
             return module + "." + name;
         }
+
+        GlobalRef ref() {
+            return new GlobalRef(module, name);
+        }
     }
 
     /** numpy.dtype(...) before and after its BUILD (which sets the byte order). */
@@ -255,10 +303,13 @@ public final class Pickle {
         private final ArrayList<Object> stack = new ArrayList<>();
         private final ArrayList<Integer> marks = new ArrayList<>();
         private final Map<Long, Object> memo = new HashMap<>();
+        private final Extension extension;
 
-        Machine(byte[] b, String source) {
+        Machine(byte[] b, int offset, String source, Extension extension) {
             this.b = b;
+            this.pos = offset;
             this.source = source;
+            this.extension = extension;
         }
 
         private IOException error(String what) {
@@ -367,6 +418,8 @@ public final class Pickle {
                         Object state = pop();
                         build(peek(), state);
                     }
+                    case 'Q' -> stack.add(persistent(pop())); // BINPERSID
+                    case 'P' -> stack.add(persistent(line())); // PERSID
                     default -> throw error(String.format("unsupported opcode 0x%02x%s; this reader handles plain data"
                             + " (dict, list, tuple, str, bytes, numbers, None, bool) and numpy int/float arrays",
                             op, op >= 0x20 && op < 0x7f ? " ('" + (char) op + "')" : ""));
@@ -376,6 +429,29 @@ public final class Pickle {
 
         // -------------------------------------------------------------- calls (whitelist)
 
+        private Object persistent(Object pid) throws IOException {
+            if (extension == null) {
+                throw error("the pickle refers to external data by persistent id " + describe(pid)
+                        + " (a PyTorch file? read it with io.TorchCheckpoint)");
+            }
+            return extension.persistentLoad(exposeGlobals(pid));
+        }
+
+        /** Globals inside a persistent id or call arguments, as the public {@link GlobalRef}. */
+        private Object exposeGlobals(Object o) {
+            if (o instanceof Global g) {
+                return g.ref();
+            }
+            if (o instanceof List<?> l && !(o instanceof ArrayList<?>)) {
+                List<Object> copy = new ArrayList<>(l.size());
+                for (Object x : l) {
+                    copy.add(exposeGlobals(x));
+                }
+                return Collections.unmodifiableList(copy);
+            }
+            return o;
+        }
+
         private Object call(Object callable, Object args) throws IOException {
             if (!(callable instanceof Global g)) {
                 throw error("REDUCE on a " + typeName(callable) + ", not a global");
@@ -384,6 +460,26 @@ public final class Pickle {
                 throw error("REDUCE of " + g.qualified() + " with " + typeName(args) + " arguments, not a tuple");
             }
             String q = g.qualified();
+            if (extension != null && q.equals("collections.OrderedDict")) {
+                // OrderedDict() and OrderedDict([(k, v), ...]): an ordered dict, which is what LinkedHashMap is.
+                Map<Object, Object> m = new LinkedHashMap<>();
+                if (!a.isEmpty()) {
+                    for (Object pair : list(a.get(0), source + ": OrderedDict items")) {
+                        List<?> kv = list(pair, source + ": OrderedDict item");
+                        if (kv.size() != 2) {
+                            throw error("OrderedDict item of " + kv.size() + " values, expected (key, value)");
+                        }
+                        m.put(key(kv.get(0)), kv.get(1));
+                    }
+                }
+                return m;
+            }
+            if (extension != null) {
+                Object v = extension.call(g.ref(), (List<?>) exposeGlobals(a));
+                if (v != UNHANDLED) {
+                    return v;
+                }
+            }
             switch (q) {
                 case "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct" -> {
                     if (a.isEmpty() || !(a.get(0) instanceof Global cls) || !cls.name().equals("ndarray")) {
@@ -471,6 +567,10 @@ public final class Pickle {
                             + " (object arrays are not supported; use int or float arrays)");
                 }
                 pa.value = array(dt, shape(shapeList), raw);
+                return;
+            }
+            if (extension != null && target instanceof Map<?, ?> && (state instanceof Map<?, ?> || state == null)) {
+                // A dict subclass's instance attributes (an OrderedDict state dict's _metadata): not data.
                 return;
             }
             throw error("BUILD of a " + typeName(target) + " (objects with state are not supported)");
