@@ -101,7 +101,7 @@ public final class Metrics {
 
     /**
      * Precision at k as the revisited Oxford/Paris evaluation code (revisitop's compute_map) computes it: with the
-     * positives' 1-based ranks p_i (junk removed), k' = min(max_i p_i, k) and mP@k = #{i : p_i <= k'} / k'. So a
+     * positives' 1-based ranks p_i (junk removed), k' = min(max_i p_i, k) and mP@k = #{i : p_i &lt;= k'} / k'. So a
      * query whose positives all sit above rank k is scored at the rank of its last positive, not at k.
      */
     public static double revisitedPrecisionAt(int[] ranks, int count, int k) {

@@ -4,7 +4,7 @@ import org.lrml.backend.Backend;
 
 /**
  * Alpha query expansion (alpha-QE; Radenovic et al., TPAMI 2018): each query q becomes
- * q' = normalise(q + sum_{i <= k} max(s_i, 0)^alpha x_i) over its k most similar database items x_i (s_i = q . x_i),
+ * q' = normalise(q + sum_{i &lt;= k} max(s_i, 0)^alpha x_i) over its k most similar database items x_i (s_i = q . x_i),
  * and the database is ranked again with q'. alpha = 0 is average query expansion (Chum et al. 2007); cirtorch's
  * usual setting is k = 2..10, alpha = 3. Computed with the engine's similarity + top-k op ({@link NeighbourSum}).
  */
