@@ -21,8 +21,8 @@ import org.lrml.util.Rng;
 /**
  * Engine -> ONNX -> ONNX Runtime gives the engine's descriptors (issue 16: within 1e-5 relative) for the
  * Fashion-MNIST network and the landmark networks (ResNet-18/50 and VGG16 trunks with GeM; ResNet-18 with MAC,
- * SPoC, R-MAC and the whitening layer), with a fixed batch and a symbolic one run at two batch sizes. Inputs are
- * small (64 x 64) to keep the suite fast; every layer is fully convolutional, so the size changes nothing in the
+ * SPoC, R-MAC and the whitening layer), with a fixed batch of 2 and a symbolic one run at batch 3. Inputs are
+ * small (64 x 64, the other heads 32 x 48) to keep the suite fast; every layer is fully convolutional, so the size changes nothing in the
  * graph.
  */
 class ExportRuntimeTest {
@@ -44,12 +44,12 @@ class ExportRuntimeTest {
         }
     }
 
-    /** Fixed batch 2, then the dynamic export at batches 3 and 1, each against the engine on the same images. */
+    /** Fixed batch 2, then the dynamic export at batch 3, each against the engine on the same images. */
     private static void agree(String what, Module net, java.util.function.Function<OnnxExport.Options, ModelProto> export,
                               int c, int h, int w, int[] fixedSize, int opset) throws Exception {
         byte[] fixed = export.apply(new OnnxExport.Options(opset, false, 2, fixedSize)).toByteArray();
         byte[] dynamic = export.apply(new OnnxExport.Options(opset, true, 1, fixedSize)).toByteArray();
-        for (int n : new int[]{2, 3, 1}) {
+        for (int n : new int[]{2, 3}) {
             float[] x = images(n, c, h, w, 7 + n);
             float[] ours = engine(net, x, n, c, h, w);
             Ort.Output ort = Ort.run(n == 2 ? fixed : dynamic, x, n, c, h, w);
@@ -95,10 +95,10 @@ class ExportRuntimeTest {
     void resnet18OtherHeadsAndOpset18() throws Exception {
         for (LandmarkNet.Pooling p : new LandmarkNet.Pooling[]{LandmarkNet.Pooling.MAC, LandmarkNet.Pooling.SPOC}) {
             LandmarkNet net = landmark(LandmarkNet.Arch.RESNET18, p, 0, 11);
-            agree("resnet18 " + p.cliName(), net, o -> OnnxExport.export(net, o), 3, 64, 48, null, 18);
+            agree("resnet18 " + p.cliName(), net, o -> OnnxExport.export(net, o), 3, 32, 48, null, 18);
         }
         LandmarkNet white = landmark(LandmarkNet.Arch.RESNET18, LandmarkNet.Pooling.GEM, 128, 13);
-        agree("resnet18 gem + whitening", white, o -> OnnxExport.export(white, o), 3, 64, 48, null, 17);
+        agree("resnet18 gem + whitening", white, o -> OnnxExport.export(white, o), 3, 32, 48, null, 17);
         LandmarkNet rmac = landmark(LandmarkNet.Arch.RESNET18, LandmarkNet.Pooling.RMAC, 64, 17);
         agree("resnet18 rmac + whitening", rmac, o -> OnnxExport.export(rmac, o), 3, 96, 64, new int[]{96, 64}, 17);
     }
