@@ -31,9 +31,14 @@ public final class OnnxFiles {
         if (size > MAX_BYTES) {
             throw new IOException(name + ": " + size + " bytes is more than one protobuf message can hold");
         }
+        return parse(Files.readAllBytes(file), name);
+    }
+
+    /** The model in a file's bytes; {@code name} names the file in errors. */
+    public static ModelProto parse(byte[] bytes, String name) throws IOException {
         ModelProto model;
         try {
-            model = ModelProto.parseFrom(Files.readAllBytes(file));
+            model = ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             throw new IOException(name + ": not an ONNX model (protobuf: " + Printable.of(e.getMessage(), 200) + ")",
                     e);

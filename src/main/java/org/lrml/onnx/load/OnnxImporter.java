@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.lrml.io.Printable;
 import org.lrml.onnx.OnnxArray;
 import org.lrml.onnx.OnnxTensors;
 import org.lrml.onnx.proto.OnnxProto.AttributeProto;
@@ -50,7 +51,19 @@ public final class OnnxImporter {
         return SupportedOps.names();
     }
 
+    /**
+     * The engine's form of the model, or an IllegalArgumentException whose message is one printable line (names and
+     * values quoted from the file have their control characters escaped).
+     */
     public static Imported read(ModelProto model) {
+        try {
+            return convert(model);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(Printable.of(e.getMessage(), 2000), e);
+        }
+    }
+
+    private static Imported convert(ModelProto model) {
         long opset = opset(model);
         GraphProto g = model.getGraph();
         Map<String, String> weightKeys = new LinkedHashMap<>();

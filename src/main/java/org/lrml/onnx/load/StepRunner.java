@@ -6,6 +6,7 @@ import java.util.List;
 import org.lrml.backend.Backend;
 import org.lrml.backend.DType;
 import org.lrml.backend.Shape;
+import org.lrml.io.Printable;
 import org.lrml.onnx.OnnxArray;
 import org.lrml.ops.AutoPad;
 import org.lrml.ops.AvgPool2d;
@@ -44,11 +45,9 @@ final class StepRunner {
     Object run(GraphStep s, List<Object> in) {
         try {
             return apply(s, in);
-        } catch (IllegalArgumentException | IndexOutOfBoundsException | ClassCastException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("node '")) {
-                throw e;
-            }
-            throw new IllegalArgumentException(s.where() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | ClassCastException | NullPointerException e) {
+            String m = String.valueOf(e.getMessage());
+            throw new IllegalArgumentException(Printable.of(m.startsWith("node '") ? m : s.where() + ": " + m, 2000), e);
         }
     }
 

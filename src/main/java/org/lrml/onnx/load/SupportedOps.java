@@ -40,7 +40,53 @@ final class SupportedOps {
             Map.entry("Shape", List.of("start", "end")), Map.entry("Expand", NONE), Map.entry("Cast", List.of("to")),
             Map.entry("Constant", List.of("value", "value_float", "value_floats", "value_int", "value_ints")));
 
+    /** The type of each attribute name, the same in every op that has it: Long, List (of Long), Double or String. */
+    private static final Map<String, Class<?>> TYPES = types();
+
     private SupportedOps() {
+    }
+
+    private static Map<String, Class<?>> types() {
+        Map<String, Class<?>> t = new java.util.HashMap<>();
+        for (String a : List.of("group", "ceil_mode", "storage_order", "count_include_pad", "keepdims",
+                "noop_with_empty_axes", "axis", "p", "transA", "transB", "allowzero", "to", "training_mode", "spatial",
+                "start", "end", "seed")) {
+            t.put(a, Long.class);
+        }
+        for (String a : List.of("kernel_shape", "strides", "pads", "dilations", "perm", "axes", "starts", "ends")) {
+            t.put(a, List.class);
+        }
+        for (String a : List.of("epsilon", "momentum", "alpha", "beta", "min", "max", "ratio")) {
+            t.put(a, Double.class);
+        }
+        t.put("auto_pad", String.class);
+        return t;
+    }
+
+    private static String typeName(Class<?> c) {
+        return c == Long.class ? "INT" : c == List.class ? "INTS" : c == Double.class ? "FLOAT" : "STRING";
+    }
+
+    /** Each attribute of the expected type, integers within int's range (sizes, axes and indices are ints here). */
+    private static void checkTypes(GraphStep s) {
+        for (Map.Entry<String, Object> e : s.attrs().entrySet()) {
+            Class<?> want = TYPES.get(e.getKey());
+            Object v = e.getValue();
+            boolean ok = want == null || want.isInstance(v)
+                    && (!(v instanceof List<?> l) || l.stream().allMatch(x -> x instanceof Long));
+            if (!ok) {
+                throw new IllegalArgumentException(s.where() + ": attribute '" + e.getKey() + "' must be of type "
+                        + typeName(want) + ", got " + v);
+            }
+            List<?> ints = v instanceof List<?> l ? l : v instanceof Long ? List.of(v) : List.of();
+            for (Object x : ints) {
+                long i = (Long) x;
+                if (i > Integer.MAX_VALUE || i < Integer.MIN_VALUE) {
+                    throw new IllegalArgumentException(s.where() + ": attribute '" + e.getKey() + "' holds " + i
+                            + ", out of range");
+                }
+            }
+        }
     }
 
     /** Sorted names of the supported ops (the README and errors list them). */
@@ -59,6 +105,14 @@ final class SupportedOps {
             if (!allowed.contains(a)) {
                 throw new IllegalArgumentException(s.where() + ": attribute '" + a + "' is not supported (" + s.op()
                         + " takes " + (allowed.isEmpty() ? "none" : String.join(", ", allowed)) + ")");
+            }
+        }
+        checkTypes(s);
+        int need = requiredInputs(s);
+        for (int k = 0; k < need; k++) {
+            if (s.input(k).isEmpty()) {
+                throw new IllegalArgumentException(s.where() + ": needs " + need + " inputs, input " + k + " is "
+                        + (k < s.inputs().size() ? "empty" : "missing"));
             }
         }
         switch (s.op()) {
@@ -100,6 +154,16 @@ final class SupportedOps {
                 // nothing beyond the attribute names
             }
         }
+    }
+
+    /** How many leading inputs an op cannot do without. */
+    private static int requiredInputs(GraphStep s) {
+        return switch (s.op()) {
+            case "BatchNormalization" -> 5;
+            case "Slice" -> s.attrs().containsKey("starts") ? 1 : 3;
+            case "Conv", "Add", "Sub", "Mul", "Div", "Pow", "MatMul", "Gemm", "Reshape", "Gather", "Expand" -> 2;
+            default -> 1;
+        };
     }
 
     private static void refuseUnless(GraphStep s, String attr, boolean ok, String what) {
