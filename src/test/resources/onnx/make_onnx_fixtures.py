@@ -2,7 +2,7 @@
 """ONNX files as PyTorch's torch.onnx.export writes them, for the import tests (run with Debian's /usr/bin/python3,
 which has python3-torch 1.13 and python3-torchvision 0.14; nothing is downloaded, every weight is random).
 
-    make_onnx_fixtures.py ARCH --out DIR [--seed S] [--opset N]
+    make_onnx_fixtures.py ARCH --out DIR [--seed S] [--opset N]     (opset 17 unless told; the tests also use 9)
 
 ARCH is resnet18, resnet50 or vgg16. The trunk is the one the landmark networks use (ResNet: every child but avgpool
 and fc; VGG16: features less its last max pool), followed by GeM (p = 3, a learnable parameter: clamp(x, 1e-6)^p,

@@ -84,6 +84,16 @@ class ImportRuntimeTest {
         agree("torch vgg16 gem", torchFile("vgg16", "vgg16-gem.onnx"), new int[]{2, 3, 64, 64});
     }
 
+    /** Opset 9, as older exporters write by default: Clip's bounds as attributes, the classifier's Flatten - Gemm. */
+    @Test
+    void torchResnet18Opset9() throws Exception {
+        Path dir = TorchFixtures.get(SCRIPT, "onnx-resnet18-opset9", "resnet18", "--opset", "9");
+        agree("torch resnet18 gem opset 9", Files.readAllBytes(dir.resolve("resnet18-gem.onnx")),
+                new int[]{2, 3, 64, 64});
+        agree("torch resnet18 classifier opset 9", Files.readAllBytes(dir.resolve("resnet18-classifier.onnx")),
+                new int[]{2, 3, 64, 64});
+    }
+
     @Test
     void torchResnet18Classifier() throws Exception {
         agree("torch resnet18 classifier", torchFile("resnet18", "resnet18-classifier.onnx"),
