@@ -19,20 +19,46 @@ import org.lrml.train.Checkpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lrml import}: PyTorch weights (torchvision or cirtorch) to an engine checkpoint of a landmark network. */
+/**
+ * {@code lrml import}: PyTorch weights (torchvision or cirtorch) to an engine checkpoint of a landmark network, or
+ * an ONNX model to an engine checkpoint that runs its graph with the engine's ops.
+ */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Turn a PyTorch checkpoint into an engine checkpoint that 'lrml extract' and 'lrml eval' accept.",
-                "Reads torch.save files (the zip format of PyTorch 1.6+, and the legacy format) without Python:",
+        description = {"Turn a PyTorch checkpoint or an ONNX model into an engine checkpoint that 'lrml extract' and",
+                "'lrml eval' accept.",
+                "--torch reads torch.save files (the zip format of PyTorch 1.6+, and the legacy format) without Python:",
                 "  - a bare torchvision state dict (torch.save(model.state_dict(), f)); the classifier is dropped;",
                 "  - cirtorch's checkpoints {'state_dict', 'meta'} (features.*, pool.p, whiten.weight/bias).",
-                "Missing, unexpected or mis-shaped entries end with one error line that lists them."},
+                "  Missing, unexpected or mis-shaped entries end with one error line that lists them.",
+                "--onnx reads a CNN graph as torch.onnx.export writes it (or as 'lrml export' does), one float image",
+                "  input, and keeps it as a graph of the engine's ops. Supported ops: Conv, BatchNormalization, MaxPool,",
+                "  AveragePool, GlobalAveragePool/MaxPool, Relu and other elementwise ops, Add/Sub/Mul/Div/Pow, Clip,",
+                "  ReduceMean/Max/Sum/L2/SumSquare, LpNormalization, Gemm, MatMul, Flatten, Reshape, Transpose,",
+                "  (Log)Softmax, Gather, (Un)Squeeze, Concat, Slice, Shape, Expand, Cast, Constant, Identity, Dropout.",
+                "  An unsupported op, attribute or attribute value ends with one error line naming node, op and attribute."},
         footer = {"", "Examples:",
                 "  lrml import --torch resnet50-0676ba61.pth --arch resnet50 --out r50-gem.ckpt",
-                "  lrml import --torch retrievalSfM120k-resnet101-gem-b80fb85.pth --out r101-gem.ckpt"})
+                "  lrml import --torch retrievalSfM120k-resnet101-gem-b80fb85.pth --out r101-gem.ckpt",
+                "  lrml import --onnx resnet50-gem.onnx --out r50-onnx.ckpt"})
 final class ImportCommand implements Callable<Integer> {
 
-    @Option(names = "--torch", required = true, paramLabel = "FILE.pth", description = "The PyTorch file (torch.save).")
+    @Option(names = "--torch", paramLabel = "FILE.pth", description = "The PyTorch file (torch.save).")
     Path torch;
+
+    @Option(names = "--onnx", paramLabel = "FILE.onnx", description = "An ONNX model (instead of --torch).")
+    Path onnx;
+
+    @Option(names = "--mean", paramLabel = "R,G,B", description = "With --onnx: the per-channel mean images are"
+            + " normalised with (default: the file's lrml metadata, else ImageNet's for RGB input, 0 for grey).")
+    String mean;
+
+    @Option(names = "--std", paramLabel = "R,G,B", description = "With --onnx: the per-channel std (default as"
+            + " --mean: ImageNet's, or 1).")
+    String std;
+
+    @Option(names = "--image-size", paramLabel = "PX", description = "With --onnx: the default longer image side for"
+            + " 'lrml extract' (default: the graph's fixed input size, an lrml Fashion export's 28, else 1024).")
+    Integer imageSize;
 
     @Option(names = "--arch", paramLabel = "NAME",
             description = "resnet18, resnet34, resnet50, resnet101, resnet152 or vgg16 (default: a cirtorch file's"
@@ -58,6 +84,20 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if ((torch == null) == (onnx == null)) {
+            throw new UserError("give one of --torch FILE.pth or --onnx FILE.onnx");
+        }
+        if (onnx != null) {
+            if (arch != null || pooling != null || exportWhitening != null) {
+                throw new UserError("--arch, --pooling and --export-whitening are for --torch; an ONNX graph brings"
+                        + " its own");
+            }
+            new OnnxImport(onnx, out, mean, std, imageSize).run();
+            return 0;
+        }
+        if (mean != null || std != null || imageSize != null) {
+            throw new UserError("--mean, --std and --image-size are for --onnx");
+        }
         if (!Files.isRegularFile(torch)) {
             throw new UserError("--torch " + torch + ": no such file");
         }

@@ -18,7 +18,7 @@ import org.lrml.train.NetExtractor;
  * Engine checkpoints to descriptor extractors. A checkpoint whose meta.json holds a {@code "model"} object of
  * type {@code "landmark"} ({@link LandmarkNet.Spec#toMap}: written by {@code lrml import}, and by trainers of landmark
  * networks) becomes a {@link LandmarkExtractor}; any other is the trainer's Fashion-MNIST network
- * ({@link NetExtractor}), loaded as before.
+ * ({@link NetExtractor}), loaded as before; an imported ONNX graph ({@link OnnxCheckpoints}) runs as it was imported.
  */
 final class LandmarkCheckpoints {
     /** The default longer side of landmark images (cirtorch's test size). */
@@ -61,6 +61,13 @@ final class LandmarkCheckpoints {
     static DescriptorExtractor load(Path file, String backendName, Integer imageSize, double[] scales)
             throws IOException {
         Checkpoint c = Checkpoint.read(file);
+        if (OnnxCheckpoints.isGraph(c)) {
+            if (scales != null && !(scales.length == 1 && scales[0] == 1.0)) {
+                throw new UserError("--scales: multi-scale descriptors are for landmark networks; " + file
+                        + " holds an imported ONNX graph");
+            }
+            return OnnxCheckpoints.extractor(c, file, backendName, imageSize);
+        }
         if (landmarkModel(c) == null) {
             if (scales != null && !(scales.length == 1 && scales[0] == 1.0)) {
                 throw new UserError("--scales: multi-scale descriptors are for landmark networks; " + file

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 ExtractCommand.class,
                 ImportCommand.class,
+                ExportCommand.class,
                 WhitenCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -46,6 +46,20 @@ public final class BatchNorm2d extends Module {
         }
     }
 
+    /** The epsilon added to the variance (an exporter writes it; ONNX BatchNormalization's epsilon). */
+    public double eps() {
+        return eps;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    /** Whether gamma ("weight") and beta ("bias") exist. */
+    public boolean isAffine() {
+        return affine;
+    }
+
     /** Frozen statistics (true) or back to following the training flag (false). */
     public BatchNorm2d freeze(boolean on) {
         frozen = on;

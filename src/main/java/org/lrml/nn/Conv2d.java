@@ -63,6 +63,29 @@ public final class Conv2d extends Module {
         }
     }
 
+    /** Stride as {height, width} (a copy); with the other accessors, what an exporter writes (ONNX Conv). */
+    public int[] stride() {
+        return stride.clone();
+    }
+
+    /** Symmetric zero padding as {height, width} (a copy). */
+    public int[] padding() {
+        return padding.clone();
+    }
+
+    /** Dilation as {height, width} (a copy). */
+    public int[] dilation() {
+        return dilation.clone();
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    public boolean hasBias() {
+        return hasBias;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         Tensor b = hasBias ? param("bias") : null;

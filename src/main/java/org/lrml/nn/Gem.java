@@ -34,6 +34,11 @@ public final class Gem extends Module {
         return param("p");
     }
 
+    /** The lower clamp of the map before the power (an exporter writes it). */
+    public double eps() {
+        return eps;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return org.lrml.ops.Gem.apply(x, p(), eps);

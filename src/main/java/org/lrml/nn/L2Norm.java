@@ -15,6 +15,11 @@ public final class L2Norm extends Module {
         this.eps = eps;
     }
 
+    /** The lower bound of the divisor (an exporter writes it). */
+    public double eps() {
+        return eps;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return L2Normalize.apply(x, eps);

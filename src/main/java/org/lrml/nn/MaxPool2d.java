@@ -24,6 +24,21 @@ public final class MaxPool2d extends Module {
         this.padding = padding.clone();
     }
 
+    /** Kernel as {height, width} (a copy); with stride and padding, what an exporter writes (ONNX MaxPool). */
+    public int[] kernel() {
+        return kernel.clone();
+    }
+
+    /** Stride as {height, width} (a copy). */
+    public int[] stride() {
+        return stride.clone();
+    }
+
+    /** Symmetric padding as {height, width} (a copy). */
+    public int[] padding() {
+        return padding.clone();
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return org.lrml.ops.MaxPool2d.apply(x, kernel, stride, padding);

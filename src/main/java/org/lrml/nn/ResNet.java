@@ -72,6 +72,11 @@ public final class ResNet extends Trunk {
         }
     }
 
+    /** The stem's max pool (3x3, stride 2, padding 1), which is not a registered child: it has no state. */
+    public MaxPool2d stemPool() {
+        return maxpool;
+    }
+
     public Depth depth() {
         return depth;
     }

@@ -67,16 +67,22 @@ public final class TorchFixtures {
      * The folder holding the script's output for these arguments ({@code trunk resnet50 --size 224x224 ...}),
      * made now if missing or stale; skips the test without Python and torch.
      */
-    public static synchronized Path get(String name, String... args) throws IOException, InterruptedException {
+    public static Path get(String name, String... args) throws IOException, InterruptedException {
+        return get(SCRIPT, name, args);
+    }
+
+    /** As {@link #get(String, String...)} with another fixture script (its content is part of the stamp). */
+    public static synchronized Path get(Path script, String name, String... args)
+            throws IOException, InterruptedException {
         assumePython();
         Path dir = ROOT.resolve(name);
         Path stamp = dir.resolve(".stamp");
-        String key = stamp(args);
+        String key = stamp(script, args);
         if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(key)) {
             return dir;
         }
         Files.createDirectories(dir);
-        List<String> cmd = new ArrayList<>(List.of(python, SCRIPT.toString()));
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
         cmd.addAll(List.of(args));
         cmd.add("--out");
         cmd.add(dir.toString());
@@ -89,10 +95,10 @@ public final class TorchFixtures {
         return dir;
     }
 
-    private static String stamp(String... args) throws IOException {
+    private static String stamp(Path script, String... args) throws IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(Files.readAllBytes(SCRIPT));
+            md.update(Files.readAllBytes(script));
             md.update(String.join("\0", args).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
