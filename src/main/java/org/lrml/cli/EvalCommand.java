@@ -20,6 +20,7 @@ import org.lrml.report.MetricsJson;
 import org.lrml.report.ProgressBar;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,6 +77,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for metrics.json.")
     Path out;
 
+    /** --blocked, --keep, --distractors, --block-rows, --backend: databases larger than memory (BlockedEval). */
+    @Mixin
+    BlockedEvalOptions blocked = new BlockedEvalOptions();
+
     /** For tests and the trainer: replaces how --checkpoint is loaded. */
     static void setExtractorLoader(ExtractorLoader loader) {
         extractorLoader = loader;
@@ -87,6 +92,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (blocked.requested(this)) {
+            return BlockedEval.run(this, blocked);
+        }
+        blocked.checkInMemory(this);
         boolean descriptorMode = queryDescriptors != null || dbDescriptors != null || queryLabels != null
                 || dbLabels != null;
         boolean protocolMode = checkpoint != null || protocol != null || dataset != null;

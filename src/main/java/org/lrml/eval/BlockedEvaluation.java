@@ -19,7 +19,7 @@ import org.lrml.tensor.MemoryScope;
 
 /**
  * Evaluation against a database larger than memory (a million distractors): the database is read a block of rows
- * at a time ({@link DatabaseRows}, e.g. a memory-mapped .npy), each block is ranked for all queries by the
+ * at a time ({@link DescriptorRows}, e.g. a memory-mapped .npy), each block is ranked for all queries by the
  * backend's fused similarity + top-k op ({@code backend.similarity().rank}, CPU or CUDA), and only each query's
  * best {@code keep} items survive ({@link KeptLists}). AP, Recall@K and mAP@R are then computed from the kept
  * prefix with the usual junk handling ({@link ItemRelevance}): positives ranked below the prefix count as not
@@ -87,14 +87,15 @@ public final class BlockedEvaluation {
     }
 
     /**
-     * Ranks the database for every query (n x d row-major, in memory) and scores each setup. Every setup must
-     * cover n queries and the whole database.
+     * Ranks the database for every query and scores each setup. Every setup must cover all queries and the whole
+     * database. Queries are read a group at a time too (leave-one-out over a million items has a million queries).
      */
-    public static List<EvalResult> evaluate(float[] queries, int n, DatabaseRows db, List<Setup> setups, Options o,
+    public static List<EvalResult> evaluate(DescriptorRows queries, DescriptorRows db, List<Setup> setups, Options o,
                                             Progress progress) throws IOException {
         int d = db.dim();
         long m = db.size();
-        check(queries, n, db, setups);
+        check(queries, db, setups);
+        int n = (int) queries.size();
         long start = System.nanoTime();
         int keep = (int) Math.min(o.keep(), m);
         int group = (int) Math.max(1, Math.min(n, STATE_BYTES / (40L * keep)));
@@ -114,7 +115,8 @@ public final class BlockedEvaluation {
             for (int q0 = 0; q0 < n; q0 += group) {
                 int rows = Math.min(group, n - q0);
                 float[] groupQueries = new float[rows * d];
-                System.arraycopy(queries, q0 * d, groupQueries, 0, rows * d);
+                queries.read(q0, rows, groupQueries, 0);
+                Ranker.checkMatrix("query", groupQueries, rows, d);
                 KeptLists kept = scan(groupQueries, rows, db, keep, rowsPerBlock, o.backend(), reader, done -> {
                     scanned[0] += done;
                     progress.scanned(scanned[0], groups * m);
@@ -132,10 +134,28 @@ public final class BlockedEvaluation {
         return out;
     }
 
-    private static void check(float[] queries, int n, DatabaseRows db, List<Setup> setups) {
+    /** The queries of an n x d row-major array (in memory; not copied). */
+    public static List<EvalResult> evaluate(float[] queries, int n, DescriptorRows db, List<Setup> setups, Options o,
+                                            Progress progress) throws IOException {
+        if (queries.length != (long) n * db.dim()) {
+            throw new IllegalArgumentException("query descriptors: " + queries.length + " values for " + n + " x "
+                    + db.dim() + " (queries x the database's dimension)");
+        }
+        return evaluate(DescriptorRows.of(queries, n, db.dim()), db, setups, o, progress);
+    }
+
+    private static void check(DescriptorRows queries, DescriptorRows db, List<Setup> setups) {
         if (setups.isEmpty()) {
             throw new IllegalArgumentException("evaluate: no setup to score");
         }
+        if (queries.dim() != db.dim()) {
+            throw new IllegalArgumentException("the queries " + queries.describe() + " have dimension " + queries.dim()
+                    + " but the database " + db.describe() + " has " + db.dim());
+        }
+        if (queries.size() > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(queries.describe() + ": too many queries (" + queries.size() + ")");
+        }
+        int n = (int) queries.size();
         if (n < 1) {
             throw new IllegalArgumentException(setups.get(0).protocol() + ": no queries to evaluate");
         }
@@ -146,7 +166,6 @@ public final class BlockedEvaluation {
             throw new IllegalArgumentException(db.describe() + ": " + db.size() + " database items; at most "
                     + (Integer.MAX_VALUE - 16) + " are ranked");
         }
-        Ranker.checkMatrix("query", queries, n, db.dim());
         for (Setup s : setups) {
             if (s.relevance().queries() != n || s.relevance().database() != db.size()) {
                 throw new IllegalArgumentException(s.protocol() + " " + s.name() + ": the ground truth covers "
@@ -162,7 +181,7 @@ public final class BlockedEvaluation {
     }
 
     /** One scan of the database for a group of queries. */
-    private static KeptLists scan(float[] queries, int rows, DatabaseRows db, int keep, int rowsPerBlock,
+    private static KeptLists scan(float[] queries, int rows, DescriptorRows db, int keep, int rowsPerBlock,
                                   Backend backend, ExecutorService reader, BlockDone done) throws IOException {
         int d = db.dim();
         long m = db.size();
@@ -201,7 +220,7 @@ public final class BlockedEvaluation {
     }
 
     /** Reads the block at row first (if any) into host on the reader thread; yields its row count. */
-    private static CompletableFuture<Integer> readAhead(DatabaseRows db, long first, int rowsPerBlock, float[] host,
+    private static CompletableFuture<Integer> readAhead(DescriptorRows db, long first, int rowsPerBlock, float[] host,
                                                        ExecutorService reader) {
         if (first >= db.size()) {
             return CompletableFuture.completedFuture(0);
@@ -219,7 +238,7 @@ public final class BlockedEvaluation {
     }
 
     /** A NaN or infinite descriptor would never be ranked (NaN) or outrank everything: refuse it, as Ranker does. */
-    private static void checkFinite(DatabaseRows db, long first, float[] x, int length) {
+    private static void checkFinite(DescriptorRows db, long first, float[] x, int length) {
         for (int i = 0; i < length; i++) {
             float v = x[i];
             if (v - v != 0) {

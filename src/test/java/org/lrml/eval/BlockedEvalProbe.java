@@ -46,7 +46,7 @@ public final class BlockedEvalProbe {
         try (MappedNpy db = MappedNpy.open(file)) {
             int m = (int) db.rows();
             int d = db.cols();
-            List<EvalResult> r = BlockedEvaluation.evaluate(queries(d), QUERIES, DatabaseRows.mapped(db),
+            List<EvalResult> r = BlockedEvaluation.evaluate(queries(d), QUERIES, DescriptorRows.mapped(db),
                     List.of(new BlockedEvaluation.Setup("descriptors", "", ApForm.STANDARD,
                             new LabelItemRelevance(labels(2, QUERIES), labels(3, m), false))),
                     BlockedEvaluation.Options.defaults().withKeep(m).withBlockRows(blockRows), (a, b) -> { });

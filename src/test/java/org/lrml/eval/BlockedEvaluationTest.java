@@ -85,7 +85,7 @@ class BlockedEvaluationTest {
         NpyFiles.write(file, x, m, d, false);
         try (MappedNpy mapped = MappedNpy.open(file)) {
             for (int blockRows : new int[]{1000, 317, 4096}) {
-                List<EvalResult> r = BlockedEvaluation.evaluate(q, n, DatabaseRows.mapped(mapped),
+                List<EvalResult> r = BlockedEvaluation.evaluate(q, n, DescriptorRows.mapped(mapped),
                         List.of(new BlockedEvaluation.Setup("descriptors", "", ApForm.STANDARD,
                                 new LabelItemRelevance(ql, xl, false))), options(m, blockRows), (a, b) -> { });
                 assertSame(expected, r.get(0));
@@ -100,7 +100,7 @@ class BlockedEvaluationTest {
         float[] x = normal(5, m * d);
         int[] l = labels(6, m, 4);
         EvalResult expected = DescriptorEval.evaluate(x, x, l, l, d, true);
-        List<EvalResult> r = BlockedEvaluation.evaluate(x, m, DatabaseRows.of(x, m, d),
+        List<EvalResult> r = BlockedEvaluation.evaluate(x, m, DescriptorRows.of(x, m, d),
                 List.of(new BlockedEvaluation.Setup("descriptors", "", ApForm.STANDARD,
                         new LabelItemRelevance(l, l, true))), options(5000, 128), (a, b) -> { });
         assertSame(expected, r.get(0));
@@ -123,7 +123,7 @@ class BlockedEvaluationTest {
         Path file = dir.resolve("db16.npy");
         NpyFiles.write(file, x, m, d, true);
         try (MappedNpy mapped = MappedNpy.open(file)) {
-            List<EvalResult> r = BlockedEvaluation.evaluate(q, n, DatabaseRows.mapped(mapped),
+            List<EvalResult> r = BlockedEvaluation.evaluate(q, n, DescriptorRows.mapped(mapped),
                     List.of(new BlockedEvaluation.Setup("descriptors", "", ApForm.STANDARD,
                             new LabelItemRelevance(ql, xl, false))), options(m, 99), (a, b) -> { });
             assertSame(expected, r.get(0));
@@ -201,7 +201,7 @@ class BlockedEvaluationTest {
         Path file = dir.resolve("r1m.npy");
         NpyFiles.write(file, extra, distractors, d, false);
         try (MappedNpy mapped = MappedNpy.open(file)) {
-            DatabaseRows rows = DatabaseRows.concat(DatabaseRows.of(bench, images, d), DatabaseRows.mapped(mapped));
+            DescriptorRows rows = DescriptorRows.concat(DescriptorRows.of(bench, images, d), DescriptorRows.mapped(mapped));
             List<BlockedEvaluation.Setup> blocked = new ArrayList<>();
             for (Benchmark b : setups) {
                 blocked.add(new BlockedEvaluation.Setup(b.name(), b.setup(), b.apForm(),
@@ -243,7 +243,7 @@ class BlockedEvaluationTest {
             });
         }
         EvalResult expected = cut.result(m, d, 0);
-        List<EvalResult> r = BlockedEvaluation.evaluate(q, n, DatabaseRows.of(x, m, d),
+        List<EvalResult> r = BlockedEvaluation.evaluate(q, n, DescriptorRows.of(x, m, d),
                 List.of(new BlockedEvaluation.Setup("descriptors", "", ApForm.STANDARD, rel)), options(keep, 333),
                 (a, b) -> { });
         assertSame(expected, r.get(0));
@@ -258,7 +258,7 @@ class BlockedEvaluationTest {
         float[] x = normal(19, m * d);
         int[] l = labels(20, m, 2);
         long[] last = {0, 0};
-        BlockedEvaluation.evaluate(x, m, DatabaseRows.of(x, m, d), List.of(new BlockedEvaluation.Setup("d", "",
+        BlockedEvaluation.evaluate(x, m, DescriptorRows.of(x, m, d), List.of(new BlockedEvaluation.Setup("d", "",
                 ApForm.STANDARD, new LabelItemRelevance(l, l, true))), options(10, 1), (a, b) -> {
                     last[0] = a;
                     last[1] = b;
@@ -269,12 +269,12 @@ class BlockedEvaluationTest {
         float[] bad = x.clone();
         bad[4 * 33 + 2] = Float.NaN;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BlockedEvaluation.evaluate(x, m, DatabaseRows.of(bad, m, d), List.of(new BlockedEvaluation.Setup(
+                () -> BlockedEvaluation.evaluate(x, m, DescriptorRows.of(bad, m, d), List.of(new BlockedEvaluation.Setup(
                         "d", "", ApForm.STANDARD, new LabelItemRelevance(l, l, false))), options(10, 7), (a, b) -> { }));
         assertTrue(e.getMessage().contains("database descriptor 33") && e.getMessage().contains("dimension 2"),
                 e.getMessage());
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> BlockedEvaluation.evaluate(x, m, DatabaseRows.of(x, m, d), List.of(new BlockedEvaluation.Setup(
+                () -> BlockedEvaluation.evaluate(x, m, DescriptorRows.of(x, m, d), List.of(new BlockedEvaluation.Setup(
                         "d", "", ApForm.STANDARD, new LabelItemRelevance(l, new int[m + 1], false))), options(10, 7),
                         (a, b) -> { }));
         assertTrue(size.getMessage().contains("51 database items"), size.getMessage());

@@ -5,13 +5,13 @@ import java.io.IOException;
 import org.lrml.io.MappedNpy;
 
 /**
- * A database of descriptors read a block of rows at a time, so that it need not fit in memory: rows of a
- * memory-mapped .npy file, rows of an array, or one database followed by another (a benchmark's images, then a
- * million distractors: the distractors' indices come after the benchmark's, so ties go to the benchmark).
+ * Descriptors read a block of rows at a time, so that they need not fit in memory: rows of a memory-mapped .npy
+ * file, rows of an array, or one set followed by another (a benchmark's images, then a million distractors: the
+ * distractors' indices come after the benchmark's, so ties go to the benchmark).
  */
-public interface DatabaseRows {
+public interface DescriptorRows {
 
-    /** Number of rows (database items). */
+    /** Number of rows (descriptors). */
     long size();
 
     /** Descriptor dimension. */
@@ -24,11 +24,11 @@ public interface DatabaseRows {
     String describe();
 
     /** The rows of an m x d row-major array (not copied; the caller must not change it while in use). */
-    static DatabaseRows of(float[] values, int m, int d) {
+    static DescriptorRows of(float[] values, int m, int d) {
         if (m < 0 || d < 1 || values.length != (long) m * d) {
-            throw new IllegalArgumentException("database rows: " + values.length + " values for " + m + " x " + d);
+            throw new IllegalArgumentException("descriptor rows: " + values.length + " values for " + m + " x " + d);
         }
-        return new DatabaseRows() {
+        return new DescriptorRows() {
             @Override
             public long size() {
                 return m;
@@ -52,14 +52,14 @@ public interface DatabaseRows {
     }
 
     /** The rows of a 2-D float16, float32 or float64 .npy file, memory-mapped (the file stays open until closed). */
-    static DatabaseRows mapped(MappedNpy file) throws IOException {
+    static DescriptorRows mapped(MappedNpy file) throws IOException {
         if (!file.element().isFloat() || !file.isMatrix()) {
             throw new IOException(file + ": descriptors must be a 2-D float16, float32 or float64 array (n x d)");
         }
         if (file.cols() == 0) {
             throw new IOException(file + ": descriptors of dimension 0");
         }
-        return new DatabaseRows() {
+        return new DescriptorRows() {
             @Override
             public long size() {
                 return file.rows();
@@ -83,14 +83,14 @@ public interface DatabaseRows {
     }
 
     /** The rows of a, then those of b (same dimension); b's row i is row a.size() + i. */
-    static DatabaseRows concat(DatabaseRows a, DatabaseRows b) {
+    static DescriptorRows concat(DescriptorRows a, DescriptorRows b) {
         if (a.dim() != b.dim()) {
             throw new IllegalArgumentException(b.describe() + " has dimension " + b.dim() + " but " + a.describe()
                     + " has " + a.dim());
         }
         long split = a.size();
         int d = a.dim();
-        return new DatabaseRows() {
+        return new DescriptorRows() {
             @Override
             public long size() {
                 return split + b.size();
