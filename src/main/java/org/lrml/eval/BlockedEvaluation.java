@@ -11,26 +11,21 @@ import java.util.concurrent.Executors;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
-import org.lrml.backend.LabelRule;
-import org.lrml.backend.RankResult;
-import org.lrml.backend.RankSpec;
-import org.lrml.backend.Storage;
-import org.lrml.tensor.MemoryScope;
 
 /**
  * Evaluation against a database larger than memory (a million distractors): the database is read a block of rows
  * at a time ({@link DescriptorRows}, e.g. a memory-mapped .npy), each block is ranked for all queries by the
- * backend's fused similarity + top-k op ({@code backend.similarity().rank}, CPU or CUDA), and only each query's
- * best {@code keep} items survive ({@link KeptLists}). AP, Recall@K and mAP@R are then computed from the kept
+ * backend's similarity and top-k ops ({@code similarity().product}, {@code ranking().rank}; CPU or CUDA; see
+ * {@link BlockRanker}), and only each query's best {@code keep} items survive ({@link KeptLists}). AP, Recall@K and mAP@R are then computed from the kept
  * prefix with the usual junk handling ({@link ItemRelevance}): positives ranked below the prefix count as not
  * retrieved, so with keep at least the database size the numbers are exactly those of {@link DescriptorEval}
  * (on the CPU backend: the same GEMM values, the same order, the same metric code), and with a smaller keep they
  * are those of a ranking cut after keep items.
  *
- * <p>Memory does not grow with the database: one block of descriptors on the host (read ahead by one thread
- * while the previous block is ranked) and its copy on the backend, the backend's similarity block, the queries,
- * and queries x keep kept entries; queries are taken in groups of at most {@link #STATE_BYTES} of kept state,
- * each group scanning the database once.
+ * <p>Memory does not grow with the database: two blocks of descriptors on the host (one read ahead by a thread
+ * while the other is ranked) and one on the backend, a block of similarities (host and backend), the group's
+ * queries, and queries x keep kept entries; queries are taken in groups of at most {@link #STATE_BYTES} of kept
+ * state, each group scanning the database once.
  */
 public final class BlockedEvaluation {
     /** Items kept per query by default (revisitop-style evaluations look at the top 1000 at most). */
@@ -39,6 +34,8 @@ public final class BlockedEvaluation {
     public static final long DEFAULT_BLOCK_BYTES = 16L << 20;
     /** Budget for the kept lists and one block's ranking of a query group (about 40 bytes per kept entry). */
     static final long STATE_BYTES = 64L << 20;
+    /** Similarities of one block (queries x block rows) by default at most: 4M floats, 16 MiB. */
+    static final long SCORE_ELEMENTS = 1L << 22;
 
     private BlockedEvaluation() {
     }
@@ -74,8 +71,10 @@ public final class BlockedEvaluation {
             return new Options(keep, rows, backend);
         }
 
-        int rowsPerBlock(int d, long databaseSize) {
-            long rows = blockRows > 0 ? blockRows : Math.max(1, DEFAULT_BLOCK_BYTES / (4L * d));
+        /** The block size: as asked, else DEFAULT_BLOCK_BYTES of descriptors and SCORE_ELEMENTS of similarities. */
+        int rowsPerBlock(int d, long databaseSize, int queries) {
+            long rows = blockRows > 0 ? blockRows
+                    : Math.max(1, Math.min(DEFAULT_BLOCK_BYTES / (4L * d), SCORE_ELEMENTS / queries));
             return (int) Math.max(1, Math.min(rows, databaseSize));
         }
     }
@@ -99,7 +98,7 @@ public final class BlockedEvaluation {
         long start = System.nanoTime();
         int keep = (int) Math.min(o.keep(), m);
         int group = (int) Math.max(1, Math.min(n, STATE_BYTES / (40L * keep)));
-        int rowsPerBlock = o.rowsPerBlock(d, m);
+        int rowsPerBlock = o.rowsPerBlock(d, m, group);
         List<QueryScores> scores = new ArrayList<>();
         for (Setup s : setups) {
             scores.add(new QueryScores(s.protocol(), s.name(), s.apForm(), n));
@@ -186,35 +185,18 @@ public final class BlockedEvaluation {
         int d = db.dim();
         long m = db.size();
         KeptLists kept = new KeptLists(rows, keep);
-        float[] host = new float[rowsPerBlock * d];
-        Storage q;
-        try (MemoryScope.Untracked u = MemoryScope.untracked()) {
-            q = backend.upload(queries);
-        }
-        try {
-            CompletableFuture<Integer> next = readAhead(db, 0, rowsPerBlock, host, reader);
-            for (long c0 = 0; c0 < m; c0 += rowsPerBlock) {
+        // Two host buffers: the reader fills one while the other is ranked.
+        float[][] host = {new float[rowsPerBlock * d], new float[rowsPerBlock * d]};
+        try (BlockRanker ranker = new BlockRanker(backend, queries, rows, d)) {
+            CompletableFuture<Integer> next = readAhead(db, 0, rowsPerBlock, host[0], reader);
+            int b = 0;
+            for (long c0 = 0; c0 < m; c0 += rowsPerBlock, b++) {
                 int nb = await(next);
-                Storage g;
-                try (MemoryScope.Untracked u = MemoryScope.untracked()) {
-                    g = backend.upload(nb == rowsPerBlock ? host : java.util.Arrays.copyOf(host, nb * d));
-                }
-                // The host buffer is free once uploaded (upload copies): read the next block while this one ranks.
-                next = readAhead(db, c0 + nb, rowsPerBlock, host, reader);
-                try {
-                    // A block can contribute at most nb items: asking for more would only allocate empty slots.
-                    RankSpec spec = new RankSpec(rows, nb, Math.min(keep, nb), true, null, null, LabelRule.ANY, false,
-                            0, c0);
-                    RankResult r = backend.similarity().rank(spec, q, g, d);
-                    kept.merge(r);
-                } finally {
-                    g.close();
-                }
+                next = readAhead(db, c0 + nb, rowsPerBlock, host[(b + 1) % 2], reader);
+                ranker.rankInto(host[b % 2], nb, c0, kept);
                 done.rows(nb);
             }
             await(next);
-        } finally {
-            q.close();
         }
         return kept;
     }

@@ -36,6 +36,16 @@ final class KeptLists {
         return keep;
     }
 
+    /** Whether row r already holds keep items (then only scores above {@link #worst} can change it). */
+    boolean full(int r) {
+        return sizes[r] == keep;
+    }
+
+    /** The keep-th best score of a full row. */
+    float worst(int r) {
+        return values[r * keep + keep - 1];
+    }
+
     /** Merges one block's ranking (rows x k, best first, index -1 in empty slots) into every row's list. */
     void merge(RankResult block) {
         if (block.rows() != rows) {

@@ -21,8 +21,8 @@ import org.lrml.testutil.NpyFiles;
  * database in memory.
  */
 class BlockedEvaluationHeapTest {
-    private static final int M = 32768;
-    private static final int D = 256;
+    private static final int M = 16384;
+    private static final int D = 512;
 
     @Test
     void aDatabaseLargerThanTheHeapIsEvaluatedExactly(@TempDir Path dir) throws IOException, InterruptedException {
@@ -36,7 +36,7 @@ class BlockedEvaluationHeapTest {
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Xmx16m",
-                "-cp", System.getProperty("java.class.path"), BlockedEvalProbe.class.getName(), file.toString(), "1024");
+                "-cp", System.getProperty("java.class.path"), BlockedEvalProbe.class.getName(), file.toString(), "500");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
