@@ -20,6 +20,8 @@ import org.lrml.util.Version;
                 RankCommand.class,
                 EvalCommand.class,
                 ExtractCommand.class,
+                IndexCommand.class,
+                SearchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
