@@ -54,6 +54,11 @@ final class IndexCommand implements Callable<Integer> {
             description = "Indexing threads and merge workers (default: the number of cores).")
     Integer threads;
 
+    @Option(names = "--row-offset", defaultValue = "0", paramLabel = "R",
+            description = "Added to every row number: the first global row of this shard of a larger database"
+                    + " (docs/scale-out.md) (default: ${DEFAULT-VALUE}).")
+    long rowOffset;
+
     @Option(names = "--overwrite", description = "Replace IDX if it exists (the old index stays until the new one is complete).")
     boolean overwrite;
 
@@ -62,9 +67,9 @@ final class IndexCommand implements Callable<Integer> {
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         VectorIndexBuilder.Options options;
         try {
-            options = new VectorIndexBuilder.Options(maxConn, beamWidth, t, null, overwrite);
+            options = new VectorIndexBuilder.Options(maxConn, beamWidth, t, null, overwrite, rowOffset);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--m/--ef-construction/--threads: " + e.getMessage());
+            throw new UserError("--m/--ef-construction/--threads/--row-offset: " + e.getMessage());
         }
         try (MappedNpy x = MappedNpy.open(descriptors)) {
             if (!x.element().isFloat() || !x.isMatrix() || x.rows() == 0 || x.cols() == 0) {

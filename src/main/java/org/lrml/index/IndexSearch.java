@@ -2,7 +2,9 @@ package org.lrml.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
@@ -14,17 +16,20 @@ import org.lrml.eval.DescriptorRows;
 import org.lrml.tensor.MemoryScope;
 
 /**
- * k nearest neighbours of many queries from a {@link VectorIndex}: HNSW search with a beam of ef candidates, then
- * either the first k as HNSW ordered them, or (rerank) the candidates re-scored by the engine's similarity +
- * top-k op ({@code backend.similarity().rank}) on their stored vectors: exactly the engine's exact search
- * restricted to the candidates (the same GEMM values, ties to the lower row, since the candidates are laid out in
- * row order). Queries run in parallel on the CPU backend's threads, one query per task.
+ * k nearest neighbours of many queries from one {@link VectorIndex} or the shards of one database (each built with
+ * its row offset): HNSW search with a beam of ef candidates per shard, then either the first k as HNSW ordered them,
+ * or (rerank) the candidates re-scored by the engine's similarity + top-k op ({@code backend.similarity().rank})
+ * on their stored vectors: exactly the engine's exact search restricted to the candidates (the same GEMM values,
+ * ties to the lower row, since the candidates are laid out in row order). Shards are merged as a cluster's front
+ * end would: every shard's best k, then the best k of those by (dot product descending, row ascending); with
+ * rerank the merged list is the exact top-k over the union of all shards' candidates, because an exact value does
+ * not depend on which shard computed it. Queries run in parallel on the CPU backend's threads, one per task.
  */
 public final class IndexSearch {
     private IndexSearch() {
     }
 
-    /** k results per query from ef HNSW candidates (ef at least k); rerank on the backend. */
+    /** k results per query from ef HNSW candidates per shard (ef at least k); rerank on the backend. */
     public record Options(int k, int ef, boolean rerank, Backend backend) {
         public Options {
             if (k < 1) {
@@ -41,10 +46,10 @@ public final class IndexSearch {
     }
 
     /**
-     * n x k results, row-major: database rows (-1 in empty slots), dot products (NaN there), Lucene documents
-     * (-1 there); the wall time of each query (search and re-ranking) and of the whole batch.
+     * n x k results, row-major: database rows (-1 in empty slots), dot products (NaN there), the shard (index into
+     * the list searched) and its Lucene document (-1 there); the wall time of each query and of the whole batch.
      */
-    public record Result(int queries, int k, long[] rows, float[] values, int[] docs, long[] queryNanos,
+    public record Result(int queries, int k, long[] rows, float[] values, int[] shards, int[] docs, long[] queryNanos,
                          double seconds) {
         /** Mean, median and 99th percentile query time in milliseconds. */
         public double[] latencyMs() {
@@ -56,12 +61,18 @@ public final class IndexSearch {
     }
 
     public static Result run(VectorIndex index, DescriptorRows queries, Options o) throws IOException {
-        if (queries.dim() != index.dimension()) {
-            throw new IllegalArgumentException(queries.describe() + " has dimension " + queries.dim() + " but the index "
-                    + index.folder() + " holds " + index.dimension() + "-dimensional vectors");
+        return run(List.of(index), queries, o);
+    }
+
+    public static Result run(List<VectorIndex> shards, DescriptorRows queries, Options o) throws IOException {
+        int d = shards.get(0).dimension();
+        for (VectorIndex s : shards) {
+            if (s.dimension() != queries.dim()) {
+                throw new IllegalArgumentException(queries.describe() + " has dimension " + queries.dim()
+                        + " but the index " + s.folder() + " holds " + s.dimension() + "-dimensional vectors");
+            }
         }
         int n = Math.toIntExact(queries.size());
-        int d = index.dimension();
         int k = o.k();
         float[] q = new float[n * d];
         queries.read(0, n, q, 0);
@@ -73,9 +84,11 @@ public final class IndexSearch {
         }
         long[] rows = new long[n * k];
         float[] values = new float[n * k];
+        int[] shardOf = new int[n * k];
         int[] docs = new int[n * k];
         Arrays.fill(rows, -1);
         Arrays.fill(values, Float.NaN);
+        Arrays.fill(shardOf, -1);
         Arrays.fill(docs, -1);
         long[] nanos = new long[n];
         long start = System.nanoTime();
@@ -84,15 +97,22 @@ public final class IndexSearch {
                 long t0 = System.nanoTime();
                 try {
                     float[] query = Arrays.copyOfRange(q, i * d, (i + 1) * d);
-                    VectorIndex.Hits hits = index.search(query, o.ef());
-                    if (o.rerank()) {
-                        rerank(index, query, hits, k, o.backend(), rows, values, docs, i * k);
-                    } else {
-                        for (int s = 0; s < Math.min(k, hits.size()); s++) {
-                            rows[i * k + s] = hits.rows()[s];
-                            values[i * k + s] = hits.values()[s];
-                            docs[i * k + s] = hits.docs()[s];
-                        }
+                    List<Found> found = new ArrayList<>();
+                    for (int s = 0; s < shards.size(); s++) {
+                        VectorIndex.Hits hits = shards.get(s).search(query, o.ef());
+                        found.addAll(o.rerank() ? rerank(shards.get(s), s, query, hits, k, o.backend())
+                                : firstK(s, hits, k));
+                    }
+                    if (shards.size() > 1) {
+                        found.sort((a, b) -> a.value != b.value ? Float.compare(b.value, a.value)
+                                : Integer.compare(a.row, b.row));
+                    }
+                    for (int slot = 0; slot < Math.min(k, found.size()); slot++) {
+                        Found f = found.get(slot);
+                        rows[i * k + slot] = f.row;
+                        values[i * k + slot] = f.value;
+                        shardOf[i * k + slot] = f.shard;
+                        docs[i * k + slot] = f.doc;
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -102,15 +122,28 @@ public final class IndexSearch {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return new Result(n, k, rows, values, docs, nanos, (System.nanoTime() - start) / 1e9);
+        return new Result(n, k, rows, values, shardOf, docs, nanos, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** One result of one shard. */
+    private record Found(int shard, int row, int doc, float value) {
+    }
+
+    private static List<Found> firstK(int shard, VectorIndex.Hits hits, int k) {
+        List<Found> out = new ArrayList<>();
+        for (int s = 0; s < Math.min(k, hits.size()); s++) {
+            out.add(new Found(shard, hits.rows()[s], hits.docs()[s], hits.values()[s]));
+        }
+        return out;
     }
 
     /** The engine's exact top-k over the candidates, laid out in row order so that ties go to the lower row. */
-    static void rerank(VectorIndex index, float[] query, VectorIndex.Hits hits, int k, Backend backend, long[] rows,
-                       float[] values, int[] docs, int at) throws IOException {
+    private static List<Found> rerank(VectorIndex index, int shard, float[] query, VectorIndex.Hits hits, int k,
+                                      Backend backend) throws IOException {
         int c = hits.size();
+        List<Found> out = new ArrayList<>();
         if (c == 0) {
-            return;
+            return out;
         }
         Integer[] order = new Integer[c];
         for (int i = 0; i < c; i++) {
@@ -135,9 +168,8 @@ public final class IndexSearch {
             if (j < 0) {
                 break;
             }
-            rows[at + s] = candRows[(int) j];
-            values[at + s] = (float) r.value(0, s);
-            docs[at + s] = candDocs[(int) j];
+            out.add(new Found(shard, candRows[(int) j], candDocs[(int) j], (float) r.value(0, s)));
         }
+        return out;
     }
 }

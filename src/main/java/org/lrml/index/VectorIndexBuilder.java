@@ -55,11 +55,19 @@ public final class VectorIndexBuilder {
     /**
      * HNSW and build settings: maxConn (Lucene's M, links per node on upper layers; 2M on the bottom layer, as
      * faiss's M), beamWidth (efConstruction), threads, similarity (null: choose as above), overwrite an
-     * existing index.
+     * existing index, rowOffset: added to every row number (a shard's first global row, so that the hits of all
+     * shards of a cluster name rows of one database; docs/scale-out.md).
      */
     public record Options(int maxConn, int beamWidth, int threads, VectorSimilarityFunction similarity,
-                          boolean overwrite) {
+                          boolean overwrite, long rowOffset) {
+        public Options(int maxConn, int beamWidth, int threads, VectorSimilarityFunction similarity, boolean overwrite) {
+            this(maxConn, beamWidth, threads, similarity, overwrite, 0);
+        }
+
         public Options {
+            if (rowOffset < 0 || rowOffset > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("row offset must be in 0.." + Integer.MAX_VALUE + ", got " + rowOffset);
+            }
             if (maxConn < 2 || maxConn > Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN) {
                 throw new IllegalArgumentException("maxConn (M) must be in 2.." + Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN
                         + ", got " + maxConn);
@@ -108,6 +116,10 @@ public final class VectorIndexBuilder {
             throw new IllegalArgumentException(rows.describe() + ": dimension " + d + " is above the "
                     + WideHnswVectorsFormat.MAX_DIMENSIONS + " this index supports; whiten to fewer dimensions first");
         }
+        if (o.rowOffset() + m > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("row offset " + o.rowOffset() + " + " + m + " rows passes "
+                    + Integer.MAX_VALUE + ", the largest row number an index holds");
+        }
         if (ids != null && ids.size() != m) {
             throw new IllegalArgumentException(ids.size() + " ids for " + m + " descriptors of " + rows.describe());
         }
@@ -138,11 +150,12 @@ public final class VectorIndexBuilder {
                     .setRAMBufferSizeMB(ramBufferMb())
                     .setMergePolicy(noNaturalMerges());
             try (FSDirectory dir = FSDirectory.open(tmp); IndexWriter w = new IndexWriter(dir, config)) {
-                addAll(w, rows, ids, sim, o.threads(), progress);
+                addAll(w, rows, ids, sim, o.threads(), o.rowOffset(), progress);
                 w.forceMerge(1);
                 Map<String, String> meta = new LinkedHashMap<>();
                 meta.put(IndexFields.DIMENSION, Integer.toString(d));
                 meta.put(IndexFields.ROWS, Long.toString(m));
+                meta.put(IndexFields.ROW_OFFSET, Long.toString(o.rowOffset()));
                 meta.put(IndexFields.SIMILARITY, sim.name());
                 meta.put(IndexFields.MAX_CONN, Integer.toString(o.maxConn()));
                 meta.put(IndexFields.BEAM_WIDTH, Integer.toString(o.beamWidth()));
@@ -176,7 +189,7 @@ public final class VectorIndexBuilder {
     }
 
     private static void addAll(IndexWriter w, DescriptorRows rows, List<String> ids, VectorSimilarityFunction sim,
-                               int threads, Progress progress) throws IOException {
+                               int threads, long rowOffset, Progress progress) throws IOException {
         long m = rows.size();
         int d = rows.dim();
         FieldType vectorType = KnnFloatVectorField.createFieldType(d, sim);
@@ -198,7 +211,7 @@ public final class VectorIndexBuilder {
                                 float[] v = java.util.Arrays.copyOfRange(block, i * d, (i + 1) * d);
                                 Document doc = new Document();
                                 doc.add(new KnnFloatVectorField(IndexFields.VECTOR, v, vectorType));
-                                doc.add(new NumericDocValuesField(IndexFields.ROW, row));
+                                doc.add(new NumericDocValuesField(IndexFields.ROW, rowOffset + row));
                                 if (ids != null) {
                                     doc.add(new StoredField(IndexFields.ID, ids.get((int) row)));
                                 }

@@ -82,6 +82,24 @@ class IndexSearchCommandTest {
     }
 
     @Test
+    void shardsBuiltWithRowOffsetsAreSearchedTogether(@TempDir Path dir) throws IOException {
+        int d = 8;
+        float[] a = unitRows(3, 60, d);
+        float[] b = unitRows(4, 40, d);
+        Npy.write(dir.resolve("a.npy"), NpyArray.of(a, 60, d));
+        Npy.write(dir.resolve("b.npy"), NpyArray.of(b, 40, d));
+        Npy.write(dir.resolve("q.npy"), NpyArray.of(java.util.Arrays.copyOf(b, 2 * d), 2, d));
+        CliTest.run(0, "index", "--descriptors", dir.resolve("a.npy").toString(), "--out", dir.resolve("a").toString());
+        CliTest.run(0, "index", "--descriptors", dir.resolve("b.npy").toString(), "--row-offset", "60", "--out",
+                dir.resolve("b").toString());
+        CliTest.run(0, "search", "--index", dir.resolve("a").toString(), "--index", dir.resolve("b").toString(),
+                "--queries", dir.resolve("q.npy").toString(), "--k", "3", "--rerank", "--out", dir.resolve("r").toString());
+        long[] rows = (long[]) Npy.read(dir.resolve("r/indices.npy")).data();
+        assertEquals(60, rows[0], "the first row of shard b is global row 60");
+        assertEquals(61, rows[3]);
+    }
+
+    @Test
     void mistakesAreOneLineNamingTheFlagOrFile(@TempDir Path dir) throws IOException {
         float[] x = unitRows(2, 20, 4);
         Npy.write(dir.resolve("x.npy"), NpyArray.of(x, 20, 4));

@@ -159,6 +159,37 @@ class VectorIndexTest {
     }
 
     @Test
+    void shardsWithRowOffsetsMergeIntoTheExactSearchOfTheWholeDatabase(@TempDir Path dir) throws IOException {
+        int m = 500;
+        int d = 12;
+        int k = 8;
+        float[] x = unitRows(7, m, d);
+        float[] q = unitRows(8, 9, d);
+        int split = 230;
+        VectorIndexBuilder.build(DescriptorRows.of(java.util.Arrays.copyOf(x, split * d), split, d), null,
+                dir.resolve("s0"), options(), (a, b) -> { });
+        VectorIndexBuilder.build(DescriptorRows.of(java.util.Arrays.copyOfRange(x, split * d, m * d), m - split, d),
+                null, dir.resolve("s1"), new VectorIndexBuilder.Options(16, 100, 2, null, false, split), (a, b) -> { });
+        try (VectorIndex s0 = VectorIndex.open(dir.resolve("s0")); VectorIndex s1 = VectorIndex.open(dir.resolve("s1"))) {
+            assertEquals(Integer.toString(split), s1.metadata().get("lrml.rowOffset"));
+            // ef covers each shard whole: the candidates are the database, so re-ranking is the exact search.
+            IndexSearch.Result r = IndexSearch.run(List.of(s0, s1), DescriptorRows.of(q, 9, d),
+                    IndexSearch.Options.of(k, split, true));
+            RankResult truth = exact(q, 9, x, m, d, k);
+            assertArrayEquals(truth.indices(), r.rows());
+            for (int i = 0; i < truth.values().length; i++) {
+                assertEquals(Float.floatToIntBits((float) truth.values()[i]), Float.floatToIntBits(r.values()[i]));
+            }
+            boolean both = false;
+            for (int i = 0; i < r.rows().length; i++) {
+                assertEquals(r.rows()[i] < split ? 0 : 1, r.shards()[i], "shard of row " + r.rows()[i]);
+                both |= r.shards()[i] == 1;
+            }
+            assertTrue(both, "both shards contribute");
+        }
+    }
+
+    @Test
     void refusalsLeaveNothingBehind(@TempDir Path dir) throws IOException {
         int d = 4;
         float[] x = unitRows(6, 10, d);
