@@ -55,3 +55,6 @@ echo "## recall against the engine's exact top-$k"
 cp="$("$here/bench/classpath.sh")"
 java --add-modules jdk.incubator.vector -Xmx4g -cp "$cp" org.lrml.bench.index.RecallCheck "$dir" "$k" "${results[@]}" \
   2> >(grep -v "^WARNING: Using incubator modules" >&2)
+
+echo "## table"
+/usr/bin/python3 "$here/bench/index/table.py" "$dir"

@@ -39,8 +39,8 @@ final class BlockedEvalOptions {
     Integer blockRows;
 
     @Option(names = "--backend", paramLabel = "NAME",
-            description = "Blocked mode: cpu (default), cuda or auto: the backend whose similarity + top-k ranks"
-                    + " the blocks.")
+            description = "Blocked mode: cpu (default), cuda or auto: the backend whose similarity product and top-k"
+                    + " op rank the blocks.")
     String backend;
 
     /** Whether the command line asks for the blocked path (then {@link BlockedEval} runs the whole command). */
