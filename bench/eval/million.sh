@@ -36,4 +36,5 @@ for f in r1m.npy r1m_f16.npy; do
     --out "$out"
   grep -m1 -o '"mAP" : [0-9.]*' "$out/metrics.json" | sed 's/^/    medium /'
 done
-measure "PyTorch peer (r1m.npy)" /usr/bin/python3 "$here/bench/eval/torch_million_peer.py" "$dir" --threads 2
+blas="$("$here/bench/peer/openblas_dir.sh")"   # OpenBLAS for the peer only (see that script)
+LD_LIBRARY_PATH="$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" measure "PyTorch peer (r1m.npy)" /usr/bin/python3 "$here/bench/eval/torch_million_peer.py" "$dir" --threads 2

@@ -47,7 +47,9 @@ for ef in $efs; do
 done
 
 echo "## faiss peer"
-OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads /usr/bin/python3 "$here/bench/peer/faiss_peer.py" "$dir" \
+blas="$("$here/bench/peer/openblas_dir.sh")"   # faiss's IndexFlatIP runs on libblas.so.3: OpenBLAS, not the reference
+LD_LIBRARY_PATH="$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads \
+  /usr/bin/python3 "$here/bench/peer/faiss_peer.py" "$dir" \
   --m "$m" --ef-construction "$efc" --ef "$(echo $efs | tr ' ' ',')" --k "$k" --threads "$threads" | tee "$dir/faiss.json"
 for f in "$dir"/faiss/*/; do [ -d "$f" ] && results+=("${f%/}"); done
 

@@ -6,6 +6,8 @@ once on --threads threads (throughput). Writes DIR/faiss/<name>/indices.npy for 
 computed by the same code as lrml's (bench/index/RecallCheck), and prints one JSON object.
 
   /usr/bin/python3 bench/peer/faiss_peer.py DIR [--m 16] [--ef-construction 100] [--ef 100,200] [--k 100]
+(--ef "" runs IndexFlatIP only). IndexFlatIP searches through libblas.so.3: run it with OpenBLAS on
+LD_LIBRARY_PATH where the system's is the reference BLAS (bench/peer/openblas_dir.sh; run.sh does).
 
 Without faiss (Debian: apt-get install python3-faiss) it prints {"skipped": reason} and exits 0.
 """
@@ -67,13 +69,16 @@ def main():
     out["runs"]["IndexFlatIP (exact)"] = {"build_s": 0.0, "batch_s": round(seconds, 3),
                                           "qps": round(q.shape[0] / seconds, 1), "latency_ms": per_query(flat, a.k)}
 
+    if not a.ef.strip():
+        print(json.dumps(out))  # --ef "": the exact search only
+        return
     faiss.omp_set_num_threads(a.threads)
     hnsw = faiss.IndexHNSWFlat(d, a.m, faiss.METRIC_INNER_PRODUCT)
     hnsw.hnsw.efConstruction = a.ef_construction
     t = time.perf_counter()
     hnsw.add(x)
     build = time.perf_counter() - t
-    for ef in (int(v) for v in a.ef.split(",")):
+    for ef in (int(v) for v in a.ef.split(",") if v.strip()):
         hnsw.hnsw.efSearch = ef
         seconds, idx = batch(hnsw, a.k)
         save("hnsw-ef%d" % ef, idx)
