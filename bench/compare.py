@@ -341,6 +341,46 @@ class TrainStep(Workload):
         return run, (lambda: {"loss": np.array([last["loss"]]), **grads_of(net)})
 
 
+class LandmarkNetInference(Workload):
+    """A torchvision trunk with GeM (p = 3) and L2 in inference mode; the engine reads the torch.save file itself."""
+    engine = "resnet"
+
+    def inputs(self, rng, folder):
+        try:
+            import torchvision
+        except ImportError as e:
+            raise RuntimeError(f"torchvision is not installed ({e}); the landmark workloads need it") from e
+        torch.manual_seed(int(rng.integers(0, 2**31)))
+        model = getattr(torchvision.models, self.arch)()
+        trunk = torch.nn.Sequential(*list(model.children())[:-2])
+        # Batch-norm statistics from a few small training-mode passes, so 100 layers neither vanish nor overflow.
+        for m in trunk.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.momentum = None
+        trunk.train()
+        with torch.no_grad():
+            for _ in range(2):
+                trunk(torch.from_numpy(rng.standard_normal((4, 3, 64, 64)).astype(np.float32)))
+        trunk.eval()
+        torch.save(model.state_dict(), os.path.join(folder, "model.pth"))
+        x = rng.standard_normal((self.batch, 3, self.height, self.width)).astype(np.float32)
+        np.save(os.path.join(folder, "x.npy"), x)
+        self.params = {"arch": self.arch}
+        return {"trunk": trunk, "x": x}
+
+    def torch_setup(self, side, arrays):
+        trunk = arrays["trunk"].to(side.dev).eval()
+        x = side.tensor(arrays["x"])
+        last = {}
+
+        def run():
+            with torch.no_grad():
+                v = trunk(x).clamp(min=1e-6).pow(3).mean(dim=(2, 3)).pow(1.0 / 3)
+                last["descriptors"] = v / v.norm(dim=1, keepdim=True)
+
+        return run, (lambda: {"descriptors": to_numpy(last["descriptors"])})
+
+
 def workloads(device):
     cuda = device == "cuda"
     rows = []
@@ -373,6 +413,14 @@ def workloads(device):
     if not cuda:
         step.target, step.target_text = 0.5, "≥ 0.5 (as the CNN step)"
     rows.append(step)
+    target = (0.8, "≥ 0.8 (cuDNN)") if cuda else (0.8, "≥ 0.8")
+    for key, label, arch, batch, h, w in (("resnet50", "ResNet-50 + GeM inference, batch 8, 224 x 224", "resnet50", 8, 224,
+                                           224),
+                                          ("resnet101-1024", "ResNet-101 + GeM inference, 1 image, 768 x 1024",
+                                           "resnet101", 1, 768, 1024)):
+        net = LandmarkNetInference(key, label, arch=arch, batch=batch, height=h, width=w)
+        net.target, net.target_text = target
+        rows.append(net)
     return rows
 
 
@@ -516,7 +564,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="short warm-up and three short rounds: a few minutes in all")
     ap.add_argument("--rounds", type=int, help="alternating rounds (default 7; 3 with --quick)")
     ap.add_argument("--only", help="only workloads whose key matches this regex (keys: sgemm-1024, sgemm-4096, cnn,"
-                                   " simtopk-64, simtopk-2048, topk-100000, topk-1000000, lrml, train)")
+                                   " simtopk-64, simtopk-2048, topk-100000, topk-1000000, lrml, train, resnet50,"
+                                   " resnet101-1024)")
     ap.add_argument("--out", help="folder for compare-<device>.md/.json (default bench-results/<date_time>)")
     ap.add_argument("--budget", type=float, help="seconds; workloads not started by then are skipped, and the table is"
                                                  " written with what finished")

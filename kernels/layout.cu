@@ -9,6 +9,11 @@
 //                                     source lists in increasing order); one thread per (touched row, column)
 //                                     adds its sources in that order, so the float sums are bit for bit the
 //                                     CPU's and no atomics are needed.
+//   gather_axis_f32      v1 [default] dst (outer, n, inner) [o, i, j] = src (outer, A, inner) [o, idx[i], j]; one
+//                                     thread per destination element (a gather along any axis, no copies).
+//   scatter_add_axis_f32 v1 [default] its adjoint, dst[o, a, j] += src[o, i, j] for every i with idx[i] = a, in
+//                                     increasing i: the CSR of scatter_add_rows over the axis positions, one
+//                                     thread per (o, touched position, j), bit for bit the CPU's sums.
 #include "common.cuh"
 
 template <typename I>
@@ -60,6 +65,42 @@ extern "C" __global__ void scatter_add_rows_f32_v1(const float* __restrict__ src
         const int end = starts[u + 1];
         for (int e = starts[u]; e < end; ++e) {
             acc = __fadd_rn(acc, src[(long long)srcIdx[e] * rowLength + j]);
+        }
+        dst[d] = acc;
+    }
+}
+
+// idx: n indices, each already checked on the host to lie in [0, A).
+extern "C" __global__ void gather_axis_f32_v1(const float* __restrict__ src, const int* __restrict__ idx,
+                                              float* __restrict__ dst, long long outer, long long A, long long n,
+                                              long long inner) {
+    const long long total = outer * n * inner;
+    for (long long e = lrml_thread_index(); e < total; e += lrml_grid_stride()) {
+        const long long row = e / inner;          // o n + i
+        const long long j = e - row * inner;
+        const long long o = row / n;
+        const long long i = row - o * n;
+        dst[e] = src[(o * A + idx[i]) * inner + j];
+    }
+}
+
+// CSR of the scatter over axis positions: touched positions dstPos[u] (u < nTouched, distinct), and for each
+// the source positions srcIdx[starts[u] .. starts[u+1]) in increasing order; every slice o repeats it.
+extern "C" __global__ void scatter_add_axis_f32_v1(const float* __restrict__ src, const int* __restrict__ dstPos,
+                                                   const int* __restrict__ starts, const int* __restrict__ srcIdx,
+                                                   float* __restrict__ dst, long long outer, long long A, long long n,
+                                                   long long nTouched, long long inner) {
+    const long long total = outer * nTouched * inner;
+    for (long long e = lrml_thread_index(); e < total; e += lrml_grid_stride()) {
+        const long long row = e / inner;          // o nTouched + u
+        const long long j = e - row * inner;
+        const long long o = row / nTouched;
+        const long long u = row - o * nTouched;
+        const long long d = (o * A + dstPos[u]) * inner + j;
+        float acc = dst[d];
+        const int end = starts[u + 1];
+        for (int k = starts[u]; k < end; ++k) {
+            acc = __fadd_rn(acc, src[(o * n + srcIdx[k]) * inner + j]);
         }
         dst[d] = acc;
     }

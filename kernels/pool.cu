@@ -1,40 +1,75 @@
-// pool.cu -- 2-D max and average pooling in NCHW (floor mode), forward and backward.
+// pool.cu -- 2-D max and average pooling in NCHW, forward and backward, in the window geometry of
+// PoolGeometry: window (oh, ow) reads rows oh strideH - padTop + ki dilH (ki < kh) and columns likewise,
+// cells outside the input never win a max and add nothing to a sum; asymmetric pads, dilation and ceil mode
+// only change where windows start and how many there are (the launcher passes outH, outW).
 // Backward passes are in gather form: each input element sums the contributions of the windows that contain
 // it, in fixed (oh, ow) order, so no atomics are needed and results are repeatable. Max-pool backward
-// recomputes each window's arg-max with the forward's rule (first maximum in row-major window order; padded
-// cells never win), so no index tensor is stored.
+// recomputes each window's arg-max with the forward's rule (first maximum in row-major window order under
+// the CPU's total order: -0 below +0, NaN above every number; padded cells never win), so no index tensor is
+// stored.
 //
 // Catalog (kernel, version, what it does; [default] marks the version the launcher uses):
-//   maxpool2d_fwd_f32 v1 [default] one thread per output (grid-stride): window maximum.
-//   maxpool2d_bwd_f32 v1 [default] one thread per input element: sum of dy over the windows whose arg-max it is.
-//   avgpool2d_fwd_f32 v1 [default] one thread per output: window sum in double / divisor (kh kw when padding
-//                                  counts, else the number of cells inside the input).
-//   avgpool2d_bwd_f32 v1 [default] one thread per input element: sum of dy / divisor over the windows covering it.
+//   maxpool2d_fwd_f32     v2 [default] one thread per output (grid-stride): window maximum (-inf for a window
+//                                      with no cell inside the input). v1, retired with this version, took
+//                                      symmetric pads without dilation and broke ties between -0 and +0 by
+//                                      position; v2 gives the same values on those geometries otherwise.
+//   maxpool2d_fwd_idx_f32 v1 [default] as maxpool2d_fwd_f32 v2, and also writes each window's arg-max as an index
+//                                      into its (n, c) plane, ih w + iw (-1 for an empty window).
+//   maxpool2d_bwd_f32     v2 [default] one thread per input element: sum of dy over the windows whose arg-max it
+//                                      is (windows with dilation cover every dilH-th row: the others skip it).
+//   avgpool2d_fwd_f32     v2 [default] one thread per output: window sum in double / divisor (with
+//                                      countIncludePad the cells inside the padded extent, else the cells
+//                                      inside the input).
+//   avgpool2d_bwd_f32     v2 [default] one thread per input element: sum of dy / divisor over the windows covering it.
+//   (The v2 kernels replace v1 kernels of the same names that took the symmetric PoolShape of floor mode.)
 #include "common.cuh"
 
 struct PoolShape {
     int h, w;                  // input spatial size (planes = n c come from the element count)
-    int kh, kw, strideH, strideW, padH, padW;
+    int kh, kw, strideH, strideW, padTop, padLeft, dilH, dilW;
     int outH, outW;
+    int paddedH, paddedW;      // h + padBottom, w + padRight: where the padded extent ends
     int countIncludePad;       // 1: padded cells count in the average's divisor
 };
 
-// Arg-max of the window at (oh, ow) of one plane: index ih * w + iw of the first maximum in row-major order.
-// A NaN wins over numbers (and the first NaN stays), so NaN propagates as in the reference implementations.
+// The first cell of a window axis at or after 0: start, or start moved up by whole steps.
+__device__ __forceinline__ int first_cell(int start, int step) {
+    return start >= 0 ? start : start + (-start + step - 1) / step * step;
+}
+
+// One past the last cell of a window axis of size cells, clipped to limit.
+__device__ __forceinline__ int end_cell(int start, int size, int step, int limit) {
+    return min(start + (size - 1) * step + 1, limit);
+}
+
+// How many of the cells first, first + step, ... lie below end.
+__device__ __forceinline__ int count_cells(int first, int end, int step) {
+    return first >= end ? 0 : (end - first + step - 1) / step;
+}
+
+// An int that orders like Java's Float.compare: -0 below +0, every NaN equal and above +infinity.
+__device__ __forceinline__ int order_key(float v) {
+    const int b = (int)__float_as_uint(v);
+    return v != v ? 0x7fffffff : (b ^ ((b >> 31) & 0x7fffffff));
+}
+
+// Arg-max of the window at (oh, ow) of one plane: index ih * w + iw of the first maximum in row-major order,
+// or -1 when no cell of the window lies inside the input.
 __device__ __forceinline__ int window_argmax(const PoolShape& s, const float* __restrict__ plane, int oh, int ow) {
-    const int hs = oh * s.strideH - s.padH;
-    const int ws = ow * s.strideW - s.padW;
-    const int hlo = max(hs, 0);
-    const int hhi = min(hs + s.kh, s.h);
-    const int wlo = max(ws, 0);
-    const int whi = min(ws + s.kw, s.w);
+    const int hs = oh * s.strideH - s.padTop;
+    const int ws = ow * s.strideW - s.padLeft;
+    const int hlo = first_cell(hs, s.dilH);
+    const int hhi = end_cell(hs, s.kh, s.dilH, s.h);
+    const int wlo = first_cell(ws, s.dilW);
+    const int whi = end_cell(ws, s.kw, s.dilW, s.w);
+    if (hlo >= hhi || wlo >= whi) return -1;
     int best = hlo * s.w + wlo;
-    float bv = plane[best];
-    for (int ih = hlo; ih < hhi; ++ih) {
-        for (int iw = wlo; iw < whi; ++iw) {
-            const float v = plane[ih * s.w + iw];
-            if (v > bv || (v != v && bv == bv)) {
-                bv = v;
+    int bk = order_key(plane[best]);
+    for (int ih = hlo; ih < hhi; ih += s.dilH) {
+        for (int iw = wlo; iw < whi; iw += s.dilW) {
+            const int k = order_key(plane[ih * s.w + iw]);
+            if (k > bk) {
+                bk = k;
                 best = ih * s.w + iw;
             }
         }
@@ -43,20 +78,25 @@ __device__ __forceinline__ int window_argmax(const PoolShape& s, const float* __
 }
 
 __device__ __forceinline__ int window_divisor(const PoolShape& s, int oh, int ow) {
-    if (s.countIncludePad) return s.kh * s.kw;
-    const int hs = oh * s.strideH - s.padH;
-    const int ws = ow * s.strideW - s.padW;
-    return (min(hs + s.kh, s.h) - max(hs, 0)) * (min(ws + s.kw, s.w) - max(ws, 0));
+    const int hs = oh * s.strideH - s.padTop;
+    const int ws = ow * s.strideW - s.padLeft;
+    if (s.countIncludePad) {
+        return count_cells(hs, end_cell(hs, s.kh, s.dilH, s.paddedH), s.dilH)
+             * count_cells(ws, end_cell(ws, s.kw, s.dilW, s.paddedW), s.dilW);
+    }
+    return count_cells(first_cell(hs, s.dilH), end_cell(hs, s.kh, s.dilH, s.h), s.dilH)
+         * count_cells(first_cell(ws, s.dilW), end_cell(ws, s.kw, s.dilW, s.w), s.dilW);
 }
 
-// The windows containing input row ih: oh in [lo, hi] (empty when lo > hi).
-__device__ __forceinline__ void covering(int i, int pad, int k, int stride, int outSize, int& lo, int& hi) {
-    const int first = i + pad - k + 1;  // smallest window start (in padded coordinates) that still covers i
+// The windows whose span (extent = dil (k - 1) + 1 cells) contains input row i: o in [lo, hi] (empty when
+// lo > hi); with dilation a window in that range reads row i only when (i + pad - o stride) % dil == 0.
+__device__ __forceinline__ void covering(int i, int pad, int extent, int stride, int outSize, int& lo, int& hi) {
+    const int first = i + pad - extent + 1;  // smallest window start (in padded coordinates) that still covers i
     lo = first <= 0 ? 0 : (first + stride - 1) / stride;
     hi = min((i + pad) / stride, outSize - 1);
 }
 
-extern "C" __global__ void maxpool2d_fwd_f32_v1(PoolShape s, const float* __restrict__ x, float* __restrict__ y,
+extern "C" __global__ void maxpool2d_fwd_f32_v2(PoolShape s, const float* __restrict__ x, float* __restrict__ y,
                                                 long long planes) {
     const long long outPlane = (long long)s.outH * s.outW;
     const long long total = planes * outPlane;
@@ -66,14 +106,33 @@ extern "C" __global__ void maxpool2d_fwd_f32_v1(PoolShape s, const float* __rest
         const int oh = r / s.outW;
         const int ow = r - oh * s.outW;
         const float* plane = x + pl * s.h * s.w;
-        y[i] = plane[window_argmax(s, plane, oh, ow)];
+        const int a = window_argmax(s, plane, oh, ow);
+        y[i] = a < 0 ? __uint_as_float(0xff800000u) : plane[a];
     }
 }
 
-extern "C" __global__ void maxpool2d_bwd_f32_v1(PoolShape s, const float* __restrict__ x, const float* __restrict__ dy,
+extern "C" __global__ void maxpool2d_fwd_idx_f32_v1(PoolShape s, const float* __restrict__ x, float* __restrict__ y,
+                                                    int* __restrict__ arg, long long planes) {
+    const long long outPlane = (long long)s.outH * s.outW;
+    const long long total = planes * outPlane;
+    for (long long i = lrml_thread_index(); i < total; i += lrml_grid_stride()) {
+        const long long pl = i / outPlane;
+        const int r = (int)(i - pl * outPlane);
+        const int oh = r / s.outW;
+        const int ow = r - oh * s.outW;
+        const float* plane = x + pl * s.h * s.w;
+        const int a = window_argmax(s, plane, oh, ow);
+        y[i] = a < 0 ? __uint_as_float(0xff800000u) : plane[a];
+        arg[i] = a;
+    }
+}
+
+extern "C" __global__ void maxpool2d_bwd_f32_v2(PoolShape s, const float* __restrict__ x, const float* __restrict__ dy,
                                                 float* __restrict__ dx, long long planes) {
     const long long inPlane = (long long)s.h * s.w;
     const long long total = planes * inPlane;
+    const int extentH = s.dilH * (s.kh - 1) + 1;
+    const int extentW = s.dilW * (s.kw - 1) + 1;
     for (long long i = lrml_thread_index(); i < total; i += lrml_grid_stride()) {
         const long long pl = i / inPlane;
         const int r = (int)(i - pl * inPlane);
@@ -82,11 +141,13 @@ extern "C" __global__ void maxpool2d_bwd_f32_v1(PoolShape s, const float* __rest
         const float* plane = x + pl * inPlane;
         const float* dyPlane = dy + pl * s.outH * s.outW;
         int ohLo, ohHi, owLo, owHi;
-        covering(ih, s.padH, s.kh, s.strideH, s.outH, ohLo, ohHi);
-        covering(iw, s.padW, s.kw, s.strideW, s.outW, owLo, owHi);
+        covering(ih, s.padTop, extentH, s.strideH, s.outH, ohLo, ohHi);
+        covering(iw, s.padLeft, extentW, s.strideW, s.outW, owLo, owHi);
         float acc = 0.0f;
         for (int oh = ohLo; oh <= ohHi; ++oh) {
+            if ((ih + s.padTop - oh * s.strideH) % s.dilH != 0) continue;
             for (int ow = owLo; ow <= owHi; ++ow) {
+                if ((iw + s.padLeft - ow * s.strideW) % s.dilW != 0) continue;
                 if (window_argmax(s, plane, oh, ow) == r) {
                     acc = __fadd_rn(acc, dyPlane[oh * s.outW + ow]);
                 }
@@ -96,7 +157,7 @@ extern "C" __global__ void maxpool2d_bwd_f32_v1(PoolShape s, const float* __rest
     }
 }
 
-extern "C" __global__ void avgpool2d_fwd_f32_v1(PoolShape s, const float* __restrict__ x, float* __restrict__ y,
+extern "C" __global__ void avgpool2d_fwd_f32_v2(PoolShape s, const float* __restrict__ x, float* __restrict__ y,
                                                 long long planes) {
     const long long outPlane = (long long)s.outH * s.outW;
     const long long total = planes * outPlane;
@@ -106,11 +167,13 @@ extern "C" __global__ void avgpool2d_fwd_f32_v1(PoolShape s, const float* __rest
         const int oh = r / s.outW;
         const int ow = r - oh * s.outW;
         const float* plane = x + pl * s.h * s.w;
-        const int hs = oh * s.strideH - s.padH;
-        const int ws = ow * s.strideW - s.padW;
+        const int hs = oh * s.strideH - s.padTop;
+        const int ws = ow * s.strideW - s.padLeft;
+        const int hhi = end_cell(hs, s.kh, s.dilH, s.h);
+        const int whi = end_cell(ws, s.kw, s.dilW, s.w);
         double sum = 0.0;
-        for (int ih = max(hs, 0); ih < min(hs + s.kh, s.h); ++ih) {
-            for (int iw = max(ws, 0); iw < min(ws + s.kw, s.w); ++iw) {
+        for (int ih = first_cell(hs, s.dilH); ih < hhi; ih += s.dilH) {
+            for (int iw = first_cell(ws, s.dilW); iw < whi; iw += s.dilW) {
                 sum += (double)plane[ih * s.w + iw];
             }
         }
@@ -118,10 +181,12 @@ extern "C" __global__ void avgpool2d_fwd_f32_v1(PoolShape s, const float* __rest
     }
 }
 
-extern "C" __global__ void avgpool2d_bwd_f32_v1(PoolShape s, const float* __restrict__ dy, float* __restrict__ dx,
+extern "C" __global__ void avgpool2d_bwd_f32_v2(PoolShape s, const float* __restrict__ dy, float* __restrict__ dx,
                                                 long long planes) {
     const long long inPlane = (long long)s.h * s.w;
     const long long total = planes * inPlane;
+    const int extentH = s.dilH * (s.kh - 1) + 1;
+    const int extentW = s.dilW * (s.kw - 1) + 1;
     for (long long i = lrml_thread_index(); i < total; i += lrml_grid_stride()) {
         const long long pl = i / inPlane;
         const int r = (int)(i - pl * inPlane);
@@ -129,11 +194,13 @@ extern "C" __global__ void avgpool2d_bwd_f32_v1(PoolShape s, const float* __rest
         const int iw = r - ih * s.w;
         const float* dyPlane = dy + pl * s.outH * s.outW;
         int ohLo, ohHi, owLo, owHi;
-        covering(ih, s.padH, s.kh, s.strideH, s.outH, ohLo, ohHi);
-        covering(iw, s.padW, s.kw, s.strideW, s.outW, owLo, owHi);
+        covering(ih, s.padTop, extentH, s.strideH, s.outH, ohLo, ohHi);
+        covering(iw, s.padLeft, extentW, s.strideW, s.outW, owLo, owHi);
         double acc = 0.0;
         for (int oh = ohLo; oh <= ohHi; ++oh) {
+            if ((ih + s.padTop - oh * s.strideH) % s.dilH != 0) continue;
             for (int ow = owLo; ow <= owHi; ++ow) {
+                if ((iw + s.padLeft - ow * s.strideW) % s.dilW != 0) continue;
                 acc += (double)dyPlane[oh * s.outW + ow] / (double)window_divisor(s, oh, ow);
             }
         }

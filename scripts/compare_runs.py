@@ -4,6 +4,11 @@ every checkpoint's tensors (byte for byte) and meta.json, values and key order; 
 Exit status 1 on any difference. For refactors that must not change results on the CPU backend:
 
     scripts/compare_runs.py runs/before runs/after
+    scripts/compare_runs.py --allow-added-keys runs/before runs/after
+
+--allow-added-keys: a JSON object of the second run may have keys the first lacks (new diagnostics, e.g. the
+per-epoch "gradients" record); they are listed and left out, and everything the two share must still be equal in
+value and order.
 """
 import json, sys, zipfile, hashlib
 from pathlib import Path
@@ -17,6 +22,29 @@ def strip(o):
         return [strip(v) for v in o]
     return o
 
+ADDED = []
+
+def drop_added(a, b, path=""):
+    """b without the keys a lacks (recorded in ADDED), at every depth."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = {}
+        for k, v in b.items():
+            if k in a:
+                out[k] = drop_added(a[k], v, f"{path}.{k}")
+            elif f"{path}.{k}" not in ADDED:
+                ADDED.append(f"{path}.{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [drop_added(x, y, f"{path}[]") for x, y in zip(a, b)]
+    return b
+
+ALLOW_ADDED = False
+
+def same(ja, jb):
+    if ALLOW_ADDED:
+        jb = drop_added(ja, jb)
+    return json.dumps(strip(ja)) == json.dumps(strip(jb))
+
 def load(p):
     return json.loads(Path(p).read_text())
 
@@ -26,7 +54,7 @@ def main(a, b):
     for name in ["config.json", "metrics.json", "history.json"]:
         ja, jb = load(a / name), load(b / name)
         # values and key order (the JSON form must stay the same), at every depth
-        if json.dumps(strip(ja)) != json.dumps(strip(jb)):
+        if not same(ja, jb):
             bad.append(name)
     ha = load(a / "history.json")
     print(f"history: {len(ha['step_losses'])} step losses, {len(ha['epochs'])} epochs;"
@@ -46,7 +74,7 @@ def main(a, b):
             da, db = za.read(n), zb.read(n)
             if n == "meta.json":
                 ma, mb = json.loads(da), json.loads(db)
-                if json.dumps(strip(ma)) != json.dumps(strip(mb)):
+                if not same(ma, mb):
                     bad.append(f"{pa.name}:{n}")
             else:
                 tensors += 1
@@ -58,6 +86,8 @@ def main(a, b):
         print(f"{png}: {'identical bytes' if ha_ == hb_ else 'differ (not required)'}")
     ma = load(a / "metrics.json")
     print(f"metrics: mAP {ma['mAP']!r} R@1 {ma['recall@1']!r}")
+    if ADDED:
+        print("keys only in the second run (left out):", sorted(set(k.replace("[]", "") for k in ADDED)))
     if bad:
         print(f"DIFFERENT ({len(bad)}):", bad[:20])
         return 1
@@ -65,4 +95,8 @@ def main(a, b):
     return 0
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    args = sys.argv[1:]
+    if args and args[0] == "--allow-added-keys":
+        ALLOW_ADDED = True
+        args = args[1:]
+    sys.exit(main(args[0], args[1]))

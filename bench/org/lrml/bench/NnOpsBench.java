@@ -25,7 +25,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * CPU kernels of the nn-ops family, float32, fixed seeds. Bytes moved per call (the memory traffic each
  * kernel cannot avoid) convert the scores to GB/s:
- * softmax 1024 x 1000: read x, write y = 8.19 MB; dropoutMask 4M: write 16.8 MB;
+ * softmax 1024 x 1000 (and softmaxMiddleAxis, the same values as (8, 1000, 128)): read x, write y = 8.19 MB;
+ * dropoutMask 4M: write 16.8 MB;
  * adamStep 8.39M params: read p, g, m, v and write p, m, v = 235 MB; sgdStep (momentum) 8.39M params:
  * read p, g, v and write p, v = 168 MB.
  * Peer: bench/peer/torch_nn_ops.py times the same calls in PyTorch.
@@ -107,6 +108,13 @@ public class NnOpsBench {
     @Benchmark
     public Storage logSoftmax() {
         return softmaxInto(true);
+    }
+
+    /** The same 1024 x 1000 values as (8, 1000, 128): softmax over the middle axis, no copies. */
+    @Benchmark
+    public Storage softmaxMiddleAxis() {
+        cpu.softmax().softmaxAxis(logits, 8, 1000, 128, false, probs);
+        return probs;
     }
 
     @Benchmark

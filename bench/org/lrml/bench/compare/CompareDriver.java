@@ -37,7 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {"op": "time", "id": ID, "reps": n}                     -> {"ok": true, "ms": [t1, ..., tn]}
  * {"op": "close", "id": ID}   {"op": "quit"}
  * </pre>
- * Workloads W: sgemm (params: provider default|builtin), cnn, simtopk (k), topk (k), lrml, train; their inputs are
+ * Workloads W: sgemm (params: provider default|builtin), cnn, simtopk (k), topk (k), lrml, train, resnet (arch); their inputs are
  * the .npy files bench/compare.py writes. Each timed call is the workload's run followed by the backend's
  * synchronize, measured with System.nanoTime. A failing command answers {"ok": false, "error": ...} and the driver
  * goes on.
@@ -182,8 +182,9 @@ public final class CompareDriver {
             case "topk" -> RankingWorkload.scores(in, params.path("k").asInt(5));
             case "lrml" -> new LrmlLossWorkload(in);
             case "train" -> new TrainStepWorkload(in);
+            case "resnet" -> new ResNetWorkload(in, params.path("arch").asText("resnet50"));
             default -> throw new IllegalArgumentException("unknown workload '" + name + "' (sgemm, cnn, simtopk, topk,"
-                    + " lrml, train)");
+                    + " lrml, train, resnet)");
         };
     }
 

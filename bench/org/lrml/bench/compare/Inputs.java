@@ -36,6 +36,11 @@ final class Inputs implements AutoCloseable {
         return backend;
     }
 
+    /** A file of the input folder. */
+    Path path(String file) {
+        return dir.resolve(file);
+    }
+
     NpyArray array(String name) {
         try {
             return Npy.read(dir.resolve(name + ".npy"));

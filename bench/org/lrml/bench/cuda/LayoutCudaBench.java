@@ -18,7 +18,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** kernels/layout.cu: a transpose (strided copy), a row gather and a scatter-add with repeated rows. */
+/**
+ * kernels/layout.cu: a transpose (strided copy), a row gather and a scatter-add with repeated rows, and the same
+ * gather and scatter along the last axis (inner 1: the axis kernels' least favourable case).
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -60,5 +63,15 @@ public class LayoutCudaBench {
     @Benchmark
     public void scatterAddRows() {
         cuda.layout().scatterAddRows(x, cols, picks, y); cuda.synchronize();
+    }
+
+    @Benchmark
+    public void gatherLastAxis() {
+        cuda.layout().gatherAxis(x, cols, rows, 1, picks, y); cuda.synchronize();
+    }
+
+    @Benchmark
+    public void scatterAddLastAxis() {
+        cuda.layout().scatterAddAxis(x, cols, rows, 1, picks, y); cuda.synchronize();
     }
 }

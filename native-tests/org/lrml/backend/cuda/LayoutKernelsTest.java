@@ -12,7 +12,10 @@ import org.lrml.backend.DType;
 import org.lrml.backend.Shape;
 import org.lrml.util.Rng;
 
-/** kernels/layout.cu against the CPU backend: strided copies, gather, deterministic scatter-add. */
+/**
+ * kernels/layout.cu against the CPU backend: strided copies, gather of rows and along an axis, deterministic
+ * scatter-add of both.
+ */
 @Tag("gpu")
 class LayoutKernelsTest {
     private static Backend cuda;
@@ -107,5 +110,51 @@ class LayoutKernelsTest {
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
                 () -> cuda.layout().gatherRows(t, 10, new int[]{0, 3}, d));
         assertTrue(e.getMessage().contains("index 3 at position 1"), e.getMessage());
+    }
+
+    /** (outer, axis, inner) sizes: inner 1 (the last axis), odd sizes across block boundaries, a long axis. */
+    private static final int[][] AXIS_SHAPES = {{7, 13, 1}, {5, 9, 61}, {3, 301, 2}, {1, 4, 257}};
+
+    @Test
+    void gatherAxisMatchesTheCpu() {
+        for (int[] s : AXIS_SHAPES) {
+            int[] idx = indices(8, 2 * s[1] + 3, s[1]);
+            float[] table = Compare.normal(9, s[0] * s[1] * s[2]);
+            Compare.identical("gatherAxis " + java.util.Arrays.toString(s), gatherAxis(Compare.cpu(), table, s, idx),
+                    gatherAxis(cuda, table, s, idx));
+        }
+    }
+
+    @Test
+    void scatterAddAxisWithRepeatedPositionsEqualsTheCpuBitForBit() {
+        for (int[] s : AXIS_SHAPES) {
+            int[] idx = indices(10, 3 * s[1] + 1, s[1]);
+            float[] src = Compare.normal(11, s[0] * idx.length * s[2]);
+            float[] dst = Compare.normal(12, s[0] * s[1] * s[2]);
+            Compare.identical("scatterAddAxis " + java.util.Arrays.toString(s),
+                    scatterAxis(Compare.cpu(), src, s, idx, dst), scatterAxis(cuda, src, s, idx, dst));
+        }
+    }
+
+    /** n indices in [0, range), repeats certain. */
+    private static int[] indices(long seed, int n, int range) {
+        Rng r = new Rng(seed);
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = r.nextInt(range);
+        }
+        return idx;
+    }
+
+    private static float[] gatherAxis(Backend b, float[] table, int[] s, int[] idx) {
+        Storage d = b.allocate(DType.F32, (long) s[0] * idx.length * s[2]);
+        b.layout().gatherAxis(b.upload(table), s[0], s[1], s[2], idx, d);
+        return Compare.floats(b, d);
+    }
+
+    private static float[] scatterAxis(Backend b, float[] src, int[] s, int[] idx, float[] dst) {
+        Storage d = b.upload(dst);
+        b.layout().scatterAddAxis(b.upload(src), s[0], s[1], s[2], idx, d);
+        return Compare.floats(b, d);
     }
 }

@@ -9,7 +9,11 @@ import org.lrml.backend.Storage;
 import org.lrml.backend.DType;
 import org.lrml.util.Rng;
 
-/** kernels/pool.cu against the CPU backend: max and average pooling, forward and gather-form backward. */
+/**
+ * kernels/pool.cu against the CPU backend: max and average pooling, forward and gather-form backward, over the
+ * original geometries and ONNX's (asymmetric pads, ceil mode, dilation, pads up to the kernel extent, windows with
+ * no cell inside the input), and max pooling's indices (equal to the CPU's exactly).
+ */
 @Tag("gpu")
 class PoolKernelsTest {
     private static Backend cuda;
@@ -25,6 +29,14 @@ class PoolKernelsTest {
             new PoolGeometry(3, 5, 17, 13, 3, 3, 2, 2, 1, 1, false),
             new PoolGeometry(2, 4, 11, 9, 3, 2, 1, 1, 1, 1, false),
             new PoolGeometry(1, 70, 7, 7, 7, 7, 1, 1, 0, 0, true),
+            // n, c, h, w, kh, kw, sH, sW, pads top, left, bottom, right, dilH, dilW, ceil, countIncludePad
+            new PoolGeometry(2, 3, 17, 13, 3, 2, 2, 2, 0, 1, 2, 1, 1, 1, true, true),
+            new PoolGeometry(2, 3, 17, 13, 3, 2, 2, 2, 0, 1, 2, 1, 1, 1, true, false),
+            new PoolGeometry(3, 5, 17, 13, 3, 3, 1, 2, 2, 1, 0, 3, 2, 2, false, false),
+            new PoolGeometry(2, 3, 9, 11, 3, 3, 2, 1, 2, 2, 2, 2, 1, 1, false, true),
+            new PoolGeometry(1, 2, 2, 5, 2, 2, 1, 1, 1, 0, 2, 0, 3, 1, false, false),  // first row of windows empty
+            new PoolGeometry(2, 70, 15, 15, 3, 3, 2, 2, 1, 0, 1, 2, 1, 1, true, true),
+            new PoolGeometry(1, 3, 8, 8, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, true, false),  // ceil drops a window
     };
 
     /** Distinct values (a shuffled ramp) so every window has one maximum. */
@@ -85,5 +97,36 @@ class PoolKernelsTest {
             cuda.pool().avgBackward(g, cuda.upload(dy), dx);
             Compare.close("avgPool2d backward " + g, g.xShape(), bwd, Compare.values(cuda, dx));
         }
+    }
+
+    @Test
+    void maxPoolIndicesEqualTheCpu() {
+        for (PoolGeometry g : GEOMETRIES) {
+            float[] x = distinct(7, inputs(g));
+            Storage cpuY = Compare.cpu().allocate(DType.F32, outputs(g));
+            long[] cpuIdx = new long[outputs(g)];
+            Compare.cpu().pool().maxForwardWithIndices(g, Compare.cpu().upload(x), cpuY, cpuIdx);
+            Storage y = cuda.allocate(DType.F32, outputs(g));
+            long[] idx = new long[outputs(g)];
+            cuda.pool().maxForwardWithIndices(g, cuda.upload(x), y, idx);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(cpuIdx, idx, "maxPool2d indices " + g);
+            Compare.identical("maxPool2d forward with indices " + g, Compare.floats(Compare.cpu(), cpuY),
+                    Compare.floats(cuda, y));
+        }
+    }
+
+    @Test
+    void signedZerosAndNanPickTheCpusArgMax() {
+        // Window 0 holds -0 before +0, window 1 a NaN after a number: the CPU's order (-0 < +0, NaN above all)
+        // picks +0 (index 4) and the NaN (index 3).
+        PoolGeometry g = new PoolGeometry(1, 1, 2, 4, 2, 2, 2, 2, 0, 0, false);
+        float[] x = {-0f, -3f, 1f, Float.NaN, 0f, -1f, 2f, -5f};
+        long[] cpuIdx = new long[2];
+        Compare.cpu().pool().maxForwardWithIndices(g, Compare.cpu().upload(x), Compare.cpu().allocate(DType.F32, 2),
+                cpuIdx);
+        long[] idx = new long[2];
+        cuda.pool().maxForwardWithIndices(g, cuda.upload(x), cuda.allocate(DType.F32, 2), idx);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[]{4, 3}, cpuIdx, "CPU arg-max");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(cpuIdx, idx, "CUDA arg-max");
     }
 }

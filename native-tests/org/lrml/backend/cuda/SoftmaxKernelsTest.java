@@ -7,7 +7,10 @@ import org.lrml.backend.Backend;
 import org.lrml.backend.Storage;
 import org.lrml.backend.DType;
 
-/** kernels/softmax.cu against the CPU backend: softmax and log-softmax, rows shorter and longer than a block. */
+/**
+ * kernels/softmax.cu against the CPU backend: softmax and log-softmax, rows shorter and longer than a block, and
+ * over the middle axis of (outer, axis, inner) views.
+ */
 @Tag("gpu")
 class SoftmaxKernelsTest {
     private static Backend cuda;
@@ -32,6 +35,22 @@ class SoftmaxKernelsTest {
                 cuda.softmax().softmax(cuda.upload(x), rows, cols, log, y);
                 Compare.close((log ? "log-softmax " : "softmax ") + rows + " x " + cols, new int[]{rows, cols}, expected,
                         Compare.values(cuda, y));
+            }
+        }
+    }
+
+    @Test
+    void softmaxOverAnAxisMatchesTheCpu() {
+        int[][] shapes = {{3, 5, 7}, {1, 1031, 3}, {4, 2, 259}, {2, 17, 1}, {1, 3, 600}};
+        for (int[] s : shapes) {
+            float[] x = Compare.uniform(2, s[0] * s[1] * s[2], -8, 8);
+            for (boolean log : new boolean[]{false, true}) {
+                Storage cpuY = Compare.cpu().allocate(DType.F32, x.length);
+                Compare.cpu().softmax().softmaxAxis(Compare.cpu().upload(x), s[0], s[1], s[2], log, cpuY);
+                Storage y = cuda.allocate(DType.F32, x.length);
+                cuda.softmax().softmaxAxis(cuda.upload(x), s[0], s[1], s[2], log, y);
+                Compare.close((log ? "log-softmax " : "softmax ") + "over axis of " + java.util.Arrays.toString(s), s,
+                        Compare.values(Compare.cpu(), cpuY), Compare.values(cuda, y));
             }
         }
     }

@@ -7,8 +7,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.lrml.tensor.MemoryScope;
+import java.util.function.UnaryOperator;
+
 import org.lrml.backend.Shape;
+import org.lrml.profile.Profiler;
+import org.lrml.tensor.MemoryScope;
 import org.lrml.tensor.Tensor;
 
 /**
@@ -16,6 +19,10 @@ import org.lrml.tensor.Tensor;
  * walks the graph in reverse topological order, summing the contributions that reach each tensor
  * (a tensor used twice receives both) and accumulating (+=) into the {@code grad} of leaves.
  * The graph is kept after backward, so calling backward twice accumulates twice.
+ *
+ * <p>Every op passes through {@link #record}, so it is also where the {@link Profiler} learns of ops and where
+ * {@link AnomalyMode} checks their outputs. In backward, a tensor's gradient hooks ({@link Tensor#registerHook}) see
+ * its complete gradient before it is stored (leaves, {@code retainGrad}) or passed on.
  */
 public final class Autograd {
     private Autograd() {
@@ -26,6 +33,16 @@ public final class Autograd {
      * them; returns the output either way.
      */
     public static Tensor record(String op, Tensor out, Backward backward, Tensor... inputs) {
+        Profiler.taped(op);
+        return recordUntaped(op, out, backward, inputs);
+    }
+
+    /** {@link #record} for an op whose time the profiler already took in a scope of its own (custom functions). */
+    static Tensor recordUntaped(String op, Tensor out, Backward backward, Tensor... inputs) {
+        boolean anomaly = AnomalyMode.isEnabled();
+        if (anomaly) {
+            AnomalyMode.checkForward(op, out, inputs);
+        }
         if (!NoGrad.gradEnabled()) {
             return out;
         }
@@ -37,7 +54,7 @@ public final class Autograd {
             }
         }
         if (any) {
-            out.attachGradFn(new GradFn(op, inputs, backward));
+            out.attachGradFn(new GradFn(op, inputs, backward, anomaly ? AnomalyMode.creationSite() : null));
         }
         return out;
     }
@@ -59,6 +76,9 @@ public final class Autograd {
                 if (g == null) {
                     continue;
                 }
+                if (!t.gradHooks().isEmpty()) {
+                    g = runHooks(t, g);
+                }
                 GradFn fn = t.gradFn();
                 if (fn == null) {
                     accumulateLeaf(t, g);
@@ -71,7 +91,7 @@ public final class Autograd {
                 for (int i = 0; i < needs.length; i++) {
                     needs[i] = fn.input(i) != null && fn.input(i).requiresGrad();
                 }
-                Tensor[] gin = fn.apply(g, needs);
+                Tensor[] gin = applyRule(fn, g, needs);
                 if (gin.length != needs.length) {
                     throw new IllegalStateException(fn.op() + ": backward returned " + gin.length
                             + " gradients for " + needs.length + " inputs");
@@ -95,7 +115,53 @@ public final class Autograd {
         }
     }
 
+    /** Runs one backward rule: timed by the profiler, and checked by anomaly mode. */
+    private static Tensor[] applyRule(GradFn fn, Tensor g, boolean[] needs) {
+        try (Profiler.Scope s = Profiler.backwardOf(fn.op())) {
+            if (!AnomalyMode.isEnabled()) {
+                return fn.apply(g, needs);
+            }
+            Tensor[] gin;
+            AnomalyMode.enterBackward(fn);
+            try {
+                gin = fn.apply(g, needs);
+            } finally {
+                AnomalyMode.exitBackward();
+            }
+            AnomalyMode.checkBackward(fn, g, gin);
+            return gin;
+        }
+    }
+
+    /** A tensor's gradient hooks in the order registered; a hook's non-null result replaces the gradient. */
+    private static Tensor runHooks(Tensor t, Tensor g) {
+        for (UnaryOperator<Tensor> hook : t.gradHooks()) {
+            Tensor r = hook.apply(g);
+            if (r != null) {
+                if (!Arrays.equals(r.shape(), g.shape()) || r.dtype() != g.dtype() || r.backend() != g.backend()) {
+                    throw new IllegalStateException("a gradient hook of " + describe(t) + " returned a "
+                            + r.dtype().numpyName() + " tensor " + Shape.str(r.shape()) + " on " + r.backend().name()
+                            + "; it must return null or a gradient like the one it was given (" + g.dtype().numpyName()
+                            + " " + Shape.str(g.shape()) + " on " + g.backend().name() + ")");
+                }
+                g = r;
+            }
+        }
+        return g;
+    }
+
+    private static String describe(Tensor t) {
+        return (t.name() != null ? "'" + t.name() + "' " : "") + Shape.str(t.shape())
+                + (t.gradFn() != null ? " (made by " + t.gradFn().op() + ")" : " (a leaf)");
+    }
+
     private static void accumulateLeaf(Tensor leaf, Tensor g) {
+        try (Profiler.Scope s = Profiler.opScope("accumulate grad")) {
+            accumulate(leaf, g);
+        }
+    }
+
+    private static void accumulate(Tensor leaf, Tensor g) {
         Tensor grad = leaf.grad();
         if (grad == null) {
             // Gradients of leaves outlive any step scope: copy them out of it.

@@ -54,7 +54,7 @@ public interface Backend extends AutoCloseable {
 
     void fill(Storage dst, double value);
 
-    /** dst[dstOffset + i] = src[srcOffset + i] for i < length; same dtype. */
+    /** dst[dstOffset + i] = src[srcOffset + i] for i &lt; length; same dtype. */
     void copy(Storage src, long srcOffset, Storage dst, long dstOffset, long length);
 
     /** dst[i] = (dst.dtype) src[i]; lengths equal, dtypes may differ. */
@@ -62,6 +62,15 @@ public interface Backend extends AutoCloseable {
 
     /** Waits until all queued work has finished (a no-op on the CPU). */
     void synchronize();
+
+    /**
+     * A clock on the device's own timeline (CUDA events), for profilers; null where host time is device time.
+     *
+     * @return the device's clock, or null (the CPU)
+     */
+    default DeviceClock deviceClock() {
+        return null;
+    }
 
     // ---------------------------------------------------------------- op families (org.lrml.backend.family)
 

@@ -1,7 +1,7 @@
 package org.lrml.backend;
 
 /**
- * Element types a {@link Tensor} can hold. Training runs in {@link #F32}; {@link #F64} exists so that
+ * Element types a {@code Tensor} can hold. Training runs in {@link #F32}; {@link #F64} exists so that
  * gradients can be proven by finite differences in double precision and so that the loss can be
  * evaluated in double for external comparisons. The CUDA backend holds F32 only.
  */

@@ -22,21 +22,25 @@ public record LossSpec(LossKind kind, double alpha, double margin, double temper
         if (kind == null) {
             throw new IllegalArgumentException("loss kind is required");
         }
-        check("alpha", alpha);
-        check("margin", margin);
-        check("temperature", temperature);
-        check("lambda", lambda);
-        check("delta", delta);
-        check("mu", mu);
-        check("order-eps", orderEps);
-        if (margin < 0 || temperature < 0 || lambda < 0 || mu < 0 || delta < 0) {
-            throw new IllegalArgumentException("loss parameters margin, temperature, lambda, delta and mu must be >= 0: " + this);
-        }
+        check("alpha", alpha, false);
+        check("margin", margin, true);
+        check("temperature", temperature, true);
+        check("lambda", lambda, true);
+        check("delta", delta, true);
+        check("mu", mu, true);
+        check("order-eps", orderEps, false);
     }
 
-    private static void check(String name, double v) {
+    /**
+     * One parameter, named as its command-line flag is (the message is printed as is by lrml lossgrad and train);
+     * the record's own toString cannot be used here, the fields are not assigned yet.
+     */
+    private static void check(String name, double v, boolean nonNegative) {
         if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException("loss parameter " + name + " must be finite, got " + v);
+            throw new IllegalArgumentException("loss parameter --" + name + " must be finite, got " + v);
+        }
+        if (nonNegative && v < 0) {
+            throw new IllegalArgumentException("loss parameter --" + name + " must be >= 0, got " + v);
         }
     }
 

@@ -33,9 +33,9 @@ public enum UnaryOp {
     AFFINE(8, (x, p0, p1) -> p0 * x + p1),
     /** min(max(x, p0), p1) */
     CLAMP(9, (x, p0, p1) -> Math.min(Math.max(x, p0), p1)),
-    /** 1 if p0 <= x <= p1 else 0 (the clamp's pass-through mask) */
+    /** 1 if p0 &lt;= x &lt;= p1 else 0 (the clamp's pass-through mask) */
     IN_RANGE(10, (x, p0, p1) -> (p0 <= x && x <= p1) ? 1.0 : 0.0),
-    /** 1 if x > p0 else 0 (ReLU's mask with p0 = 0) */
+    /** 1 if x &gt; p0 else 0 (ReLU's mask with p0 = 0) */
     GREATER(11, (x, p0, p1) -> x > p0 ? 1.0 : 0.0),
     /** 1 / x */
     RECIPROCAL(12, (x, p0, p1) -> 1.0 / x),

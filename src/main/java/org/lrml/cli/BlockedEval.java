@@ -54,7 +54,11 @@ final class BlockedEval {
         if (o.blockRows != null && o.blockRows < 1) {
             throw new UserError("--block-rows must be at least 1, got " + o.blockRows);
         }
-        Backend backend = Backends.byName(o.backend == null ? "cpu" : o.backend);
+        if (c.pipeline.whitening != null || c.pipeline.dbaK > 0 || c.qeK > 0) {
+            throw new UserError("--whitening, --dba and --qe are not applied in blocked mode: whiten the descriptor files"
+                    + " first (lrml extract --whitening DIR) and evaluate those");
+        }
+        Backend backend = Backends.byName(c.backend);
         List<MappedNpy> open = new ArrayList<>();
         try {
             Job job = c.protocol != null ? protocolJob(c, o, open) : labelJob(c, o, open);
@@ -150,7 +154,7 @@ final class BlockedEval {
             }
             Protocols.ImageBenchmark b = Protocols.imageBenchmark(p, c.dataset);
             setups = b.setups();
-            ExtractorSource source = new ExtractorSource(b.images(), EvalCommand.extractorLoader().load(c.checkpoint));
+            ExtractorSource source = new ExtractorSource(b.images(), c.loadExtractor());
             ProgressBar bar = new ProgressBar("describe " + p.cliName(), setups.get(0).database().size()
                     + setups.get(0).queries().size());
             BenchmarkDescriptors described = BenchmarkDescriptors.describe(setups.get(0), source,

@@ -38,11 +38,6 @@ final class BlockedEvalOptions {
             description = "Blocked mode: database rows per block (default: 16 MiB of float32, 2048 rows at d = 2048).")
     Integer blockRows;
 
-    @Option(names = "--backend", paramLabel = "NAME",
-            description = "Blocked mode: cpu (default), cuda or auto: the backend whose similarity product and top-k"
-                    + " op rank the blocks.")
-    String backend;
-
     /** Whether the command line asks for the blocked path (then {@link BlockedEval} runs the whole command). */
     boolean requested(EvalCommand c) {
         return blocked || keep != null || distractors != null || blockRows != null
@@ -55,14 +50,10 @@ final class BlockedEvalOptions {
     }
 
     /**
-     * Outside blocked mode: refuses a --backend (the in-memory ranker runs on the CPU) and a database file that the
-     * heap cannot hold, with the way out, instead of an OutOfMemoryError after minutes of reading.
+     * Outside blocked mode: refuses a database file that the heap cannot hold, with the way out, instead of an
+     * OutOfMemoryError after minutes of reading.
      */
     void checkInMemory(EvalCommand c) throws IOException {
-        if (backend != null) {
-            throw new UserError("--backend " + backend + " applies to blocked evaluation (--blocked, --keep,"
-                    + " --distractors); the in-memory evaluation ranks on the CPU");
-        }
         Path db = c.dbDescriptors != null ? c.dbDescriptors : c.queryDescriptors;
         if (db == null || !Files.isRegularFile(db)) {
             return;

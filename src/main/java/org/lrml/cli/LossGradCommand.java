@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
+import org.lrml.io.AtomicFiles;
 import org.lrml.io.Npy;
 import org.lrml.io.NpyArray;
 import org.lrml.backend.LossKind;
@@ -83,6 +86,7 @@ final class LossGradCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         LossSpec spec = spec();
+        OutputPaths.requireFolder(out, "--out");
         NpyArray xa = Npy.read(embeddings);
         if (!xa.isFloat()) {
             throw new UserError(embeddings + ": X must be float32 or float64, got " + xa.type().numpyName());
@@ -91,6 +95,7 @@ final class LossGradCommand implements Callable<Integer> {
             throw new UserError(embeddings + ": X must be a 2-D array N x D, got shape " + Arrays.toString(xa.shape()));
         }
         int n = xa.shape()[0];
+        requireFinite(xa);
         Tuples t = Tuples.fromNpy(Npy.read(tuples), tuples.toString()).validate(n, tuples.toString());
         Backend b = Backends.byName(backend);
         if (xa.type() == NpyArray.Type.F8 && !b.supports(DType.F64)) {
@@ -99,13 +104,51 @@ final class LossGradCommand implements Callable<Integer> {
         }
         Tensor x = xa.toTensor(b);
         TupleLoss.Result r = TupleLoss.compute(x, t, spec, true);
+        NpyArray grad = NpyArray.of(r.grad());
+        requireFiniteResult(r.loss(), grad, xa.shape()[1], spec);
         Files.createDirectories(out);
-        Npy.write(out.resolve("loss.npy"), NpyArray.of(new double[]{r.loss()}));
-        Npy.write(out.resolve("grad.npy"), NpyArray.of(r.grad()));
+        // loss and grad belong together: written as one set (neither replaced unless both were written).
+        Map<Path, AtomicFiles.Body> set = new LinkedHashMap<>();
+        set.put(out.resolve("grad.npy"), o -> Npy.write(o, grad));
+        set.put(out.resolve("loss.npy"), o -> Npy.write(o, NpyArray.of(new double[]{r.loss()})));
+        AtomicFiles.writeSet(set);
         System.out.printf(Locale.ROOT, "%s loss %.17g over %d tuples (K = %d) of X %d x %d %s on %s -> %s, %s%n",
                 spec.kind().name().toLowerCase(Locale.ROOT), r.loss(), t.m(), t.k(), n, xa.shape()[1],
                 xa.type().numpyName(), b.name(), out.resolve("loss.npy"), out.resolve("grad.npy"));
         return 0;
+    }
+
+    /**
+     * NaN or infinity in X would give a loss and gradient without meaning (a NaN similarity is never selected as a
+     * hard negative, so the loss can even come out finite): refused, naming the first such element.
+     */
+    private void requireFinite(NpyArray xa) {
+        double[] v = xa.toDoubles();
+        int d = xa.shape()[1];
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new UserError("--embeddings " + embeddings + ": X[" + i / d + ", " + i % d + "] is " + v[i]
+                        + "; descriptors must be finite (the loss of a NaN descriptor has no meaning)");
+            }
+        }
+    }
+
+    /** Finite X with parameters that overflow (e.g. a huge --temperature) must not write an inf loss as a result. */
+    private static void requireFiniteResult(double loss, NpyArray grad, int d, LossSpec spec) {
+        double[] g = grad.toDoubles();
+        int bad = -1;
+        for (int i = 0; i < g.length && bad < 0; i++) {
+            if (!Double.isFinite(g[i])) {
+                bad = i;
+            }
+        }
+        if (!Double.isFinite(loss) || bad >= 0) {
+            throw new UserError("the loss is " + loss + (bad >= 0 ? " and dX[" + bad / d + ", " + bad % d + "] is "
+                    + g[bad] : "") + " for finite X: the loss parameters overflow (" + spec.kind().name()
+                    .toLowerCase(Locale.ROOT) + ": alpha " + spec.alpha() + ", margin " + spec.margin() + ", temperature "
+                    + spec.temperature() + ", lambda " + spec.lambda() + ", delta " + spec.delta() + ", mu " + spec.mu()
+                    + "); nothing was written");
+        }
     }
 
     /** The loss parameters: the kind's defaults with the options given; LRML-only options refuse other kinds. */

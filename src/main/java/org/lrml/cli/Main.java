@@ -1,10 +1,13 @@
 package org.lrml.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import java.util.List;
 
+import org.lrml.io.Printable;
 import org.lrml.util.Setting;
 import org.lrml.util.Version;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code lrml} command line: one subcommand per job. */
 @Command(name = "lrml", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -22,6 +25,8 @@ import org.lrml.util.Version;
                 ExtractCommand.class,
                 IndexCommand.class,
                 SearchCommand.class,
+                ImportCommand.class,
+                WhitenCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -33,13 +38,25 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit status (for tests). */
+    /**
+     * Runs the command line and returns the exit status (for tests). Bad input of every kind, a command-line parse
+     * error included, ends in one line {@code lrml <command>: error: ...} on stderr and status 1 (the README's
+     * promise); status 2 is left for internal errors, which print their stack trace for a bug report.
+     */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         // The descriptions are written in lines of up to ~110 characters; the default 80 would break them mid-sentence.
         cl.setUsageHelpWidth(120);
         cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl.execute(args);
+        cl.setParameterExceptionHandler(new ParseErrorHandler());
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Legitimately large input (the readers never allocate by a declared size alone): say what to change.
+            System.err.println(errorLine(commandName(args), "out of memory (" + e.getMessage() + "); give Java more"
+                    + " with LRML_JAVA_OPTS=-Xmx<size> (now " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB)"));
+            return 1;
+        }
     }
 
     @Override
@@ -47,21 +64,73 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** "lrml train" for a subcommand's CommandLine, "lrml" for the top level. */
+    static String commandName(CommandLine cl) {
+        return cl.getParent() == null ? "lrml" : "lrml " + cl.getCommandName();
+    }
+
+    private static String commandName(String[] args) {
+        return args.length > 0 && !args[0].startsWith("-") ? "lrml " + Printable.of(args[0], 40) : "lrml";
+    }
+
+    /** The one line of every user-facing error: control characters escaped, so it is one line whatever it quotes. */
+    static String errorLine(String command, String message) {
+        return command + ": error: " + Printable.of(String.valueOf(message), 2000);
+    }
+
+    /**
+     * Parse errors (unknown option or command, missing required option, malformed number, missing value): one line
+     * naming the option and the value, with picocli's suggestion when it has one, and a pointer to --help, instead
+     * of picocli's default of the message plus the whole usage text and status 2.
+     */
+    static final class ParseErrorHandler implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            CommandLine cl = ex.getCommandLine();
+            // picocli starts some messages (mutually exclusive options) with its own "Error: ".
+            String message = String.valueOf(ex.getMessage()).strip().replaceFirst("^Error: ", "").replaceAll("\\.$", "");
+            if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+                List<String> suggestions = u.getSuggestions();
+                if (!suggestions.isEmpty()) {
+                    message += " (did you mean " + String.join(" or ", suggestions.subList(0,
+                            Math.min(3, suggestions.size()))) + "?)";
+                }
+            }
+            String help = cl.getParent() == null ? "lrml --help" : "lrml " + cl.getCommandName() + " --help";
+            cl.getErr().println(errorLine(commandName(cl), message + "; see '" + help + "'"));
+            if (Setting.DEBUG.booleanValue(false)) {
+                ex.printStackTrace(cl.getErr());
+            }
+            return 1;
+        }
+    }
+
     /** Turns expected failures (bad input, missing files) into one clear line and exit status 1. */
     static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
-            if (ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
-                    || ex instanceof IllegalStateException || ex instanceof org.lrml.backend.BackendUnavailableException) {
-                cl.getErr().println("lrml " + cl.getCommandName() + ": error: " + ex.getMessage());
+            if (isUserFacing(ex)) {
+                cl.getErr().println(errorLine(commandName(cl), ex.getMessage()));
                 if (Setting.DEBUG.booleanValue(false)) {
                     ex.printStackTrace(cl.getErr());
                 }
                 return 1;
             }
-            cl.getErr().println("lrml " + cl.getCommandName() + ": internal error (please report): " + ex);
+            cl.getErr().println(commandName(cl) + ": internal error (please report): " + Printable.of(ex.toString(), 2000));
             ex.printStackTrace(cl.getErr());
             return 2;
+        }
+
+        /**
+         * Failures whose message is meant for the user: bad input and files, unusable backends, a request a
+         * provider does not support (a forced cuDNN with a geometry it lacks), a GPU out of memory. Anything else
+         * (a NullPointerException, an index out of bounds) is a bug in lrml.
+         */
+        static boolean isUserFacing(Exception ex) {
+            return ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
+                    || ex instanceof IllegalStateException || ex instanceof UnsupportedOperationException
+                    || ex instanceof org.lrml.backend.BackendUnavailableException
+                    || ex instanceof org.lrml.backend.cuda.CudaOutOfMemoryException;
         }
     }
 }

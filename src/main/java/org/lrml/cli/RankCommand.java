@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
 import org.lrml.backend.LabelRule;
 import org.lrml.backend.RankResult;
+import org.lrml.io.AtomicFiles;
 import org.lrml.io.Npy;
 import org.lrml.io.NpyArray;
 import org.lrml.mining.Ranking;
@@ -80,6 +83,11 @@ final class RankCommand implements Callable<Integer> {
             throw new UserError("--k must be at least 1, got " + k);
         }
         LabelRule labelRule = parseRule(rule);
+        if (rowOffset < 0 || colOffset < 0) {
+            throw new UserError((rowOffset < 0 ? "--row-offset " + rowOffset : "--col-offset " + colOffset)
+                    + ": offsets are global indices and must be >= 0");
+        }
+        OutputPaths.requireFolder(out, "--out");
         NpyArray s = Npy.read(similarity);
         if (!s.isFloat()) {
             throw new UserError(similarity + ": S must be float32 or float64, got " + s.type().numpyName());
@@ -89,6 +97,8 @@ final class RankCommand implements Callable<Integer> {
         }
         int n = s.shape()[0];
         int m = s.shape()[1];
+        requireIndicesFit("--row-offset", rowOffset, n, "rows");
+        requireIndicesFit("--col-offset", colOffset, m, "columns");
         Ranking ranking = bottom ? Ranking.bottom(k) : Ranking.top(k);
         if (labelRule != LabelRule.ANY) {
             if (rowLabels == null || colLabels == null) {
@@ -108,18 +118,24 @@ final class RankCommand implements Callable<Integer> {
                     + " backend holds float32 only); or save S as float32");
         }
         RankResult r = ranking.of(s.toTensor(b));
-        Files.createDirectories(out);
-        Npy.write(out.resolve("indices.npy"), NpyArray.of(r.indices(), n, k));
         double[] v = r.values();
+        NpyArray values;
         if (s.type() == NpyArray.Type.F4) {
             float[] f = new float[v.length];
             for (int i = 0; i < v.length; i++) {
                 f[i] = (float) v[i];
             }
-            Npy.write(out.resolve("values.npy"), NpyArray.of(f, n, k));
+            values = NpyArray.of(f, n, k);
         } else {
-            Npy.write(out.resolve("values.npy"), NpyArray.of(v, n, k));
+            values = NpyArray.of(v, n, k);
         }
+        Files.createDirectories(out);
+        // indices and values belong together: written as one set (neither replaced unless both were written).
+        Map<Path, AtomicFiles.Body> set = new LinkedHashMap<>();
+        set.put(out.resolve("values.npy"), o -> Npy.write(o, values));
+        NpyArray indices = NpyArray.of(r.indices(), n, k);
+        set.put(out.resolve("indices.npy"), o -> Npy.write(o, indices));
+        AtomicFiles.writeSet(set);
         long empty = Arrays.stream(r.indices()).filter(i -> i < 0).count();
         System.out.printf(Locale.ROOT, "%s-%d of %d x %d %s (rule %s%s) on %s: %d empty slots -> %s, %s%n",
                 bottom ? "bottom" : "top", k, n, m, s.type().numpyName(), labelRule.name().toLowerCase(Locale.ROOT),
@@ -127,12 +143,21 @@ final class RankCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The global indices offset .. offset + count - 1 must not pass Long.MAX_VALUE (they would wrap negative). */
+    private static void requireIndicesFit(String flag, long offset, int count, String what) {
+        if (count > 0 && offset > Long.MAX_VALUE - (count - 1)) {
+            throw new UserError(flag + " " + offset + ": with " + count + " " + what + " the global indices would pass "
+                    + Long.MAX_VALUE + " (the largest int64)");
+        }
+    }
+
     private static LabelRule parseRule(String r) {
         return switch (r.toLowerCase(Locale.ROOT)) {
             case "any" -> LabelRule.ANY;
             case "same" -> LabelRule.SAME;
             case "different" -> LabelRule.DIFFERENT;
-            default -> throw new UserError("unknown --rule '" + r + "': expected any, same or different");
+            default -> throw new UserError("unknown --rule '" + org.lrml.io.Printable.of(r) + "': expected any, same or"
+                    + " different");
         };
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.lrml.backend.DType;
 import org.lrml.backend.LossKind;
 import org.lrml.backend.LossSpec;
 import org.lrml.mining.TupleMiner;
@@ -151,7 +152,28 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--describe-batch", paramLabel = "B", description = "Images per batch when computing descriptors (default: ${DEFAULT-VALUE}).")
     int describeBatch;
 
-    private static final List<String> RESUMABLE = List.of("--resume", "--epochs", "--backend", "--data");
+    @Option(names = "--dtype", paramLabel = "T", description = "float32, or float64 for exact experiments (CPU backend"
+            + " only; about 2x slower) (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--clip-grad-norm", paramLabel = "N", description = "Scale the gradients down when their total L2"
+            + " norm exceeds N; 0 = off (default: ${DEFAULT-VALUE}).")
+    double clipGradNorm;
+
+    @Option(names = "--clip-grad-value", paramLabel = "V", description = "Clamp every gradient entry to [-V, V]"
+            + " (before --clip-grad-norm); 0 = off (default: ${DEFAULT-VALUE}).")
+    double clipGradValue;
+
+    @Option(names = "--profile", description = "Profile the run: print a table of ops and kernels by time and write"
+            + " profile.json and trace.json (Perfetto, chrome://tracing) into the run folder (docs/profiling.md).")
+    boolean profile;
+
+    @Option(names = "--detect-anomaly", description = "Stop at the first NaN or infinity any op makes, naming the op,"
+            + " where it was created and its inputs' statistics (slow: every result is checked on the host).")
+    boolean detectAnomaly;
+
+    private static final List<String> RESUMABLE = List.of("--resume", "--epochs", "--backend", "--data", "--profile",
+            "--detect-anomaly");
 
     @Override
     public Integer call() throws Exception {
@@ -161,7 +183,8 @@ final class TrainCommand implements Callable<Integer> {
             for (CommandLine.Model.OptionSpec o : parsed.matchedOptions()) {
                 if (!RESUMABLE.contains(o.longestName())) {
                     throw new UserError(o.longestName() + " cannot change on --resume: the run keeps the settings stored"
-                            + " in its checkpoint (only --epochs, --backend and --data may be given)");
+                            + " in its checkpoint (only --epochs, --backend, --data, --profile and --detect-anomaly may"
+                            + " be given)");
                 }
             }
             boolean setEpochs = parsed.hasMatchedOption("--epochs");
@@ -184,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainConfig cfg = config();
             Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern(
                     "yyyy-MM-dd_HH-mm-ss", Locale.ROOT)));
+            OutputPaths.requireFolder(dir, "--out");
             if (RunFolder.at(dir).holdsRun()) {
                 throw new UserError("--out " + dir + " already holds a run; use --resume " + dir + " to continue it, or"
                         + " another --out");
@@ -193,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
                 trainer.logDraws(drawsOut);
             }
         }
-        trainer.run();
+        trainer.profile(profile).detectAnomaly(detectAnomaly).run();
         return 0;
     }
 
@@ -235,7 +259,19 @@ final class TrainCommand implements Callable<Integer> {
                 .net(net)
                 .evalEvery(evalEvery)
                 .describeBatch(describeBatch)
+                .dtype(parseDtype(dtype))
+                .clipGradNorm(clipGradNorm)
+                .clipGradValue(clipGradValue)
                 .build();
+    }
+
+    private static DType parseDtype(String value) {
+        for (DType d : DType.values()) {
+            if (d.numpyName().equalsIgnoreCase(value)) {
+                return d;
+            }
+        }
+        throw new UserError("--dtype: unknown value '" + value + "'; expected float32 or float64");
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String option) {

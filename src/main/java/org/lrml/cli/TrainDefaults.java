@@ -59,6 +59,9 @@ final class TrainDefaults implements CommandLine.IDefaultValueProvider {
             case "--gem-p" -> plain(D.net().gemP());
             case "--eval-every" -> String.valueOf(D.schedule().evalEvery());
             case "--describe-batch" -> String.valueOf(D.schedule().describeBatch());
+            case "--dtype" -> D.dtype().numpyName();
+            case "--clip-grad-norm" -> plain(D.clipping().norm());
+            case "--clip-grad-value" -> plain(D.clipping().value());
             default -> null;
         };
     }

@@ -8,14 +8,20 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+
+import org.lrml.io.InputFiles;
+import org.lrml.io.Printable;
 
 /**
  * IDX files (the MNIST family's format): a big-endian header, then unsigned bytes. Images have magic
  * 0x00000803 followed by count, rows and cols; labels have magic 0x00000801 followed by count. A file
  * may be gzip-compressed; that is recognised by its first two bytes (0x1f 0x8b), never by its name.
- * Every error is an {@link IOException} naming the file and the problem.
+ * Every error is an {@link IOException} naming the file and the problem, including the gzip layer's own (a CRC
+ * or length mismatch in the trailer, bad deflate data); memory grows with the data actually read, never with a
+ * count the header declares.
  */
 public final class Idx {
     public static final int IMAGES_MAGIC = 0x00000803;
@@ -32,36 +38,37 @@ public final class Idx {
     }
 
     public static Images readImages(Path file) throws IOException {
-        try (DataInputStream in = open(file)) {
-            int magic = readHeaderInt(in, file, "magic number");
-            checkMagic(file, magic, IMAGES_MAGIC, "an image file (idx3-ubyte)");
-            int count = readHeaderInt(in, file, "image count");
-            int rows = readHeaderInt(in, file, "row count");
-            int cols = readHeaderInt(in, file, "column count");
+        try (Input in = open(file)) {
+            int magic = readHeaderInt(in, "magic number");
+            checkMagic(in.name, magic, IMAGES_MAGIC, "an image file (idx3-ubyte)");
+            int count = readHeaderInt(in, "image count");
+            int rows = readHeaderInt(in, "row count");
+            int cols = readHeaderInt(in, "column count");
             if (count < 0 || rows <= 0 || cols <= 0) {
-                throw new IOException(file + ": corrupt header: " + count + " images of " + rows + " x " + cols);
+                throw new IOException(in.name + ": corrupt header: " + count + " images of " + rows + " x " + cols);
             }
-            long bytes = (long) count * rows * cols;
-            if (bytes > Integer.MAX_VALUE - 16) {
-                throw new IOException(file + ": " + count + " images of " + rows + " x " + cols
-                        + " do not fit one array");
+            // Each factor is below 2^31, so (count * rows) fits a long; the second product is checked before it is made.
+            long perImage = (long) rows * cols;
+            if (perImage > Integer.MAX_VALUE || (count > 0 && perImage > (Integer.MAX_VALUE - 16) / count)) {
+                throw new IOException(in.name + ": " + count + " images of " + rows + " x " + cols
+                        + " do not fit one array (at most " + (Integer.MAX_VALUE - 16) + " pixels)");
             }
-            byte[] pixels = readBody(in, file, (int) bytes,
-                    count + " images of " + rows + " x " + cols + " = " + bytes + " bytes");
+            int bytes = (int) (count * perImage);
+            byte[] pixels = readBody(in, bytes, count + " images of " + rows + " x " + cols + " = " + bytes + " bytes");
             return new Images(count, rows, cols, pixels);
         }
     }
 
     /** Labels as ints 0..255. */
     public static int[] readLabels(Path file) throws IOException {
-        try (DataInputStream in = open(file)) {
-            int magic = readHeaderInt(in, file, "magic number");
-            checkMagic(file, magic, LABELS_MAGIC, "a label file (idx1-ubyte)");
-            int count = readHeaderInt(in, file, "label count");
-            if (count < 0) {
-                throw new IOException(file + ": corrupt header: label count " + count);
+        try (Input in = open(file)) {
+            int magic = readHeaderInt(in, "magic number");
+            checkMagic(in.name, magic, LABELS_MAGIC, "a label file (idx1-ubyte)");
+            int count = readHeaderInt(in, "label count");
+            if (count < 0 || count > Integer.MAX_VALUE - 16) {
+                throw new IOException(in.name + ": corrupt header: label count " + count);
             }
-            byte[] raw = readBody(in, file, count, count + " labels = " + count + " bytes");
+            byte[] raw = readBody(in, count, count + " labels = " + count + " bytes");
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
                 labels[i] = raw[i] & 0xff;
@@ -70,12 +77,40 @@ public final class Idx {
         }
     }
 
-    private static DataInputStream open(Path file) throws IOException {
+    /**
+     * An open IDX file: its printable name for messages, the stream (decompressed when gzip), and for a raw file
+     * its size, so a header announcing more than the file holds is refused before anything is allocated.
+     */
+    private static final class Input implements AutoCloseable {
+        final String name;
+        final DataInputStream in;
+        final boolean gzip;
+        final long size;
+        long consumed;
+
+        Input(String name, DataInputStream in, boolean gzip, long size) {
+            this.name = name;
+            this.in = in;
+            this.gzip = gzip;
+            this.size = size;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    private static Input open(Path file) throws IOException {
+        InputFiles.requireRegularFile(file, "an IDX file");
+        String name = Printable.of(file.toString(), 400);
         InputStream raw;
+        long size;
         try {
             raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            size = Files.size(file);
         } catch (NoSuchFileException e) {
-            throw new IOException(file + ": no such file", e);
+            throw new IOException(name + ": no such file", e);
         }
         raw.mark(2);
         int b0 = raw.read();
@@ -83,16 +118,18 @@ public final class Idx {
         raw.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
             try {
-                return new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16));
-            } catch (EOFException | ZipException e) {
+                return new Input(name, new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16),
+                        1 << 16)), true, -1);
+            } catch (IOException e) {
                 raw.close();
-                throw new IOException(file + ": corrupt or truncated gzip header (" + e.getMessage() + ")", e);
+                throw new IOException(name + ": corrupt or truncated gzip header (" + Printable.of(e.getMessage()) + ")",
+                        e);
             }
         }
-        return new DataInputStream(raw);
+        return new Input(name, new DataInputStream(raw), false, size);
     }
 
-    private static void checkMagic(Path file, int magic, int expected, String what) throws IOException {
+    private static void checkMagic(String file, int magic, int expected, String what) throws IOException {
         if (magic == expected) {
             return;
         }
@@ -105,45 +142,71 @@ public final class Idx {
                 file, magic, found, expected, what));
     }
 
-    private static int readHeaderInt(DataInputStream in, Path file, String what) throws IOException {
+    private static int readHeaderInt(Input in, String what) throws IOException {
         try {
-            return in.readInt();
+            int v = in.in.readInt();
+            in.consumed += 4;
+            return v;
         } catch (EOFException e) {
-            throw new IOException(file + ": truncated header: the file ends before the " + what, e);
-        } catch (ZipException e) {
-            throw new IOException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
+            throw new IOException(in.name + ": truncated " + (in.gzip ? "gzip stream" : "header") + ": the file ends"
+                    + " before the " + what, e);
+        } catch (IOException e) {
+            throw gzipError(in, "in the header", e);
         }
     }
 
-    private static byte[] readBody(DataInputStream in, Path file, int length, String what) throws IOException {
-        byte[] body = new byte[length];
+    /**
+     * Reads the {@code length} data bytes the header announced and checks that nothing follows. The array grows with
+     * the data that actually arrives (doubling from 64 KiB), so a header that announces 2^31 labels in a file of a
+     * few hundred bytes costs a few hundred bytes of memory, not two gigabytes.
+     */
+    private static byte[] readBody(Input in, int length, String what) throws IOException {
+        if (!in.gzip && in.size - in.consumed < length) {
+            throw new IOException(in.name + ": truncated: the header announces " + what + " but only "
+                    + (in.size - in.consumed) + " data bytes follow");
+        }
+        byte[] body = new byte[Math.min(length, 1 << 16)];
         int got = 0;
         try {
             while (got < length) {
-                int r = in.read(body, got, length - got);
+                if (got == body.length) {
+                    body = Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+                }
+                int r = in.in.read(body, got, body.length - got);
                 if (r < 0) {
                     break;
                 }
                 got += r;
             }
         } catch (EOFException e) {
-            throw new IOException(file + ": truncated gzip stream after " + got + " of " + length
+            throw new IOException(in.name + ": truncated gzip stream after " + got + " of " + length
                     + " data bytes (" + what + ")", e);
-        } catch (ZipException e) {
-            throw new IOException(file + ": corrupt gzip data after " + got + " data bytes (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw gzipError(in, "after " + got + " data bytes", e);
         }
         if (got < length) {
-            throw new IOException(file + ": truncated: the header announces " + what + " but only " + got
+            throw new IOException(in.name + ": truncated: the header announces " + what + " but only " + got
                     + " data bytes follow");
         }
         try {
-            if (in.read() >= 0) {
-                throw new IOException(file + ": corrupt: bytes follow the " + what + " the header announces");
+            if (in.in.read() >= 0) {
+                throw new IOException(in.name + ": corrupt: bytes follow the " + what + " the header announces");
             }
         } catch (EOFException e) {
             // A gzip stream cut right after the data: the data is whole, the trailer is not.
-            throw new IOException(file + ": truncated gzip stream (its trailer is missing)", e);
+            throw new IOException(in.name + ": truncated gzip stream (its trailer is missing)", e);
+        } catch (ZipException e) {
+            throw gzipError(in, "after the data (its trailer: checksum or length)", e);
         }
         return body;
+    }
+
+    /** A failure of the gzip layer (bad deflate data, a CRC or length mismatch in the trailer), naming the file. */
+    private static IOException gzipError(Input in, String where, IOException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith(in.name + ":")) {
+            return e;
+        }
+        return new IOException(in.name + ": " + (in.gzip ? "corrupt gzip data " : "cannot read the data ") + where + " ("
+                + Printable.of(String.valueOf(e.getMessage())) + ")", e);
     }
 }

@@ -42,18 +42,33 @@ public final class Images {
         return img;
     }
 
-    /** Reads, optionally crops to box (in the file's pixel coordinates), resizes and normalises. */
+    /**
+     * Reads ({@link ImageDecoder}: Pillow's pixels, EXIF orientation applied), converts the channels, optionally
+     * crops to box (in the upright image's pixel coordinates), resizes with the preparation's resampling and
+     * normalises. An image whose longer side already has the size is not resampled.
+     */
     public static ChwImage load(Path file, BoundingBox box, ImagePrep prep) throws IOException {
-        ChwImage img = toChw(read(file), prep.channels());
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such image file");
+        }
+        ChwImage img = ImageDecoder.decode(file);
+        if (img.channels() != prep.channels()) {
+            img = convertChannels(img, prep.channels());
+        }
+        int target = prep.longestSide();
         if (box != null) {
+            int fullLongest = Math.max(img.height(), img.width());
             try {
                 img = crop(img, box);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }
+            if (prep.cropsKeepScale() && target > 0) {
+                target = Math.max(1, (int) Math.floor((double) target * Math.max(img.height(), img.width()) / fullLongest));
+            }
         }
-        if (prep.longestSide() > 0) {
-            img = resizeLongestSide(img, prep.longestSide());
+        if (target > 0 && Math.max(img.height(), img.width()) != target) {
+            img = resizeLongestSide(img, target, prep.resampling());
         }
         if (!prep.normalization().isIdentity()) {
             img = img.normalized(prep.normalization());
@@ -71,12 +86,12 @@ public final class Images {
             img = convertChannels(img, prep.channels());
         }
         if (prep.longestSide() > 0 && Math.max(img.height(), img.width()) != prep.longestSide()) {
-            img = resizeLongestSide(img, prep.longestSide());
+            img = resizeLongestSide(img, prep.longestSide(), prep.resampling());
         }
         return prep.normalization().isIdentity() ? img : img.normalized(prep.normalization());
     }
 
-    private static ChwImage convertChannels(ChwImage img, int channels) {
+    static ChwImage convertChannels(ChwImage img, int channels) {
         int plane = img.plane();
         float[] out = new float[channels * plane];
         if (img.channels() == 1 && channels == 3) {
@@ -145,14 +160,15 @@ public final class Images {
     }
 
     /**
-     * The part of the image inside box, its edges rounded to the nearest pixel boundary and clipped to the
-     * image (query cropping of the Oxford/Paris protocols).
+     * The part of the image inside box, its edges rounded to the nearest pixel boundary (half-way to even) and
+     * clipped to the image (query cropping of the Oxford/Paris protocols).
      */
     public static ChwImage crop(ChwImage img, BoundingBox box) {
-        int x1 = clamp((int) Math.round(box.x1()), 0, img.width());
-        int y1 = clamp((int) Math.round(box.y1()), 0, img.height());
-        int x2 = clamp((int) Math.round(box.x2()), 0, img.width());
-        int y2 = clamp((int) Math.round(box.y2()), 0, img.height());
+        // Half-way edges round to even, as Python's round() in Pillow's Image.crop (cirtorch crops with it).
+        int x1 = clamp((int) Math.rint(box.x1()), 0, img.width());
+        int y1 = clamp((int) Math.rint(box.y1()), 0, img.height());
+        int x2 = clamp((int) Math.rint(box.x2()), 0, img.width());
+        int y2 = clamp((int) Math.rint(box.y2()), 0, img.height());
         if (x2 <= x1 || y2 <= y1) {
             throw new IllegalArgumentException("bounding box " + box + " leaves no pixel inside the " + img.width()
                     + " x " + img.height() + " image");
@@ -170,6 +186,12 @@ public final class Images {
 
     private static int clamp(int v, int lo, int hi) {
         return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** Resizes so the longer side becomes size with the given resampling. */
+    public static ChwImage resizeLongestSide(ChwImage img, int size, ImagePrep.Resampling resampling) {
+        return resampling == ImagePrep.Resampling.BILINEAR ? BilinearResize.longestSide(img, size)
+                : resizeLongestSide(img, size);
     }
 
     /** Resizes so the longer side becomes size (the other side scaled alike, rounded, at least 1). */

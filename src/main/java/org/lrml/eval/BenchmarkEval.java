@@ -26,6 +26,15 @@ public final class BenchmarkEval {
 
     public static List<EvalResult> evaluate(List<Benchmark> setups, DescriptorSource source, Listener listener)
             throws IOException {
+        return evaluate(setups, source, Postprocessing.NONE, listener);
+    }
+
+    /**
+     * As above, with the descriptors post-processed (whitening, database-side augmentation, query expansion) between
+     * description and ranking.
+     */
+    public static List<EvalResult> evaluate(List<Benchmark> setups, DescriptorSource source, Postprocessing post,
+                                            Listener listener) throws IOException {
         if (setups.isEmpty()) {
             throw new IllegalArgumentException("no benchmark setup to evaluate");
         }
@@ -63,7 +72,11 @@ public final class BenchmarkEval {
         for (Benchmark b : setups) {
             s.add(new DescriptorEval.Setup(b.name(), b.setup(), b.apForm(), b.relevance()));
         }
-        return DescriptorEval.evaluate(q, n, db, m, dim[0], s);
+        if (post.isNone()) {
+            return DescriptorEval.evaluate(q, n, db, m, dim[0], s);
+        }
+        Postprocessing.Descriptors d = post.apply(q, n, db, m, dim[0]);
+        return DescriptorEval.evaluate(d.queries(), n, d.database(), m, d.dim(), s);
     }
 
     private static float[] checkedDescriptor(float[] x, String image, int[] dim) {

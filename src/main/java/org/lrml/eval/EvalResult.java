@@ -15,12 +15,23 @@ package org.lrml.eval;
  * @param dim            descriptor dimension
  * @param seconds        wall time of ranking and scoring (descriptor extraction not included)
  * @param perQueryAp     AP of every query in input order, NaN for skipped ones (for galleries and tests)
+ * @param precision      mean precision at K for K in {@link #PRECISION_KS} (1, 5, 10) as the revisited
+ *                       protocols' revisitop code computes it ({@link Metrics#revisitedPrecisionAt}); NaN when not
+ *                       computed
  */
 public record EvalResult(String protocol, String setup, ApForm apForm, double map, double[] recall, double mapAtR,
                          int queries, int skippedQueries, int database, int dim, double seconds,
-                         double[] perQueryAp) {
+                         double[] perQueryAp, double[] precision) {
 
     public static final int[] RECALL_KS = {1, 2, 4, 8};
+    public static final int[] PRECISION_KS = {1, 5, 10};
+
+    /** Without precision values (NaN). */
+    public EvalResult(String protocol, String setup, ApForm apForm, double map, double[] recall, double mapAtR,
+                      int queries, int skippedQueries, int database, int dim, double seconds, double[] perQueryAp) {
+        this(protocol, setup, apForm, map, recall, mapAtR, queries, skippedQueries, database, dim, seconds, perQueryAp,
+                new double[]{Double.NaN, Double.NaN, Double.NaN});
+    }
 
     public EvalResult {
         if (recall.length != RECALL_KS.length) {
@@ -28,6 +39,31 @@ public record EvalResult(String protocol, String setup, ApForm apForm, double ma
                     + RECALL_KS.length);
         }
         recall = recall.clone();
+        if (precision == null || precision.length != PRECISION_KS.length) {
+            throw new IllegalArgumentException("eval result: precision needs " + PRECISION_KS.length + " values (mP@1, @5,"
+                    + " @10)");
+        }
+        precision = precision.clone();
+    }
+
+    /** mP@k for k in 1, 5, 10 (revisitop's form). */
+    public double precisionAt(int k) {
+        for (int i = 0; i < PRECISION_KS.length; i++) {
+            if (PRECISION_KS[i] == k) {
+                return precision[i];
+            }
+        }
+        throw new IllegalArgumentException("mP@" + k + " is not computed (available: 1, 5, 10)");
+    }
+
+    @Override
+    public double[] precision() {
+        return precision.clone();
+    }
+
+    /** Whether mP@k belongs in reports: the revisited protocols (a setup name such as "medium") with values. */
+    public boolean reportsPrecision() {
+        return !setup.isEmpty() && !Double.isNaN(precision[0]);
     }
 
     /** Recall@k for k in 1, 2, 4, 8. */
@@ -52,11 +88,13 @@ public record EvalResult(String protocol, String setup, ApForm apForm, double ma
 
     /** One line for logs: percentages as papers print them. */
     public String summary() {
+        String mp = reportsPrecision() ? String.format(java.util.Locale.ROOT, "  mP@1 %.2f  mP@5 %.2f  mP@10 %.2f",
+                100 * precision[0], 100 * precision[1], 100 * precision[2]) : "";
         return String.format(java.util.Locale.ROOT,
-                "%s: mAP %.2f  R@1 %.2f  R@2 %.2f  R@4 %.2f  R@8 %.2f  mAP@R %.2f  (%d queries%s, %d database,"
+                "%s: mAP %.2f  R@1 %.2f  R@2 %.2f  R@4 %.2f  R@8 %.2f  mAP@R %.2f%s  (%d queries%s, %d database,"
                         + " %.1f s)",
                 title(), 100 * map, 100 * recall[0], 100 * recall[1], 100 * recall[2], 100 * recall[3], 100 * mapAtR,
-                queries, skippedQueries > 0 ? ", " + skippedQueries + " without positives skipped" : "", database,
+                mp, queries, skippedQueries > 0 ? ", " + skippedQueries + " without positives skipped" : "", database,
                 seconds);
     }
 }

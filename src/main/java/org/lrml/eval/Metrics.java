@@ -6,7 +6,7 @@ package org.lrml.eval;
  * <p>Input convention for every method: {@code ranks[0..count)} are the 0-based ranks of the positives
  * found in the ranking, in increasing order, counted after junk items were removed from the ranking (see
  * {@link #positiveRanks}); {@code npos} is the query's total number of positives. When the whole database
- * is ranked, count == npos; a truncated ranking has count < npos, and the missing positives count as
+ * is ranked, count == npos; a truncated ranking has count &lt; npos, and the missing positives count as
  * never retrieved. Queries with npos = 0 have no AP; callers skip them.
  */
 public final class Metrics {
@@ -79,7 +79,7 @@ public final class Metrics {
     /**
      * mAP@R (Musgrave et al., "A Metric Learning Reality Check"): with R = npos, the mean over the first
      * R ranks of precision at that rank where the item is a positive, 0 where not:
-     * (1/R) sum_{i : r_i < R} (i + 1) / (r_i + 1).
+     * (1/R) sum_{i : r_i &lt; R} (i + 1) / (r_i + 1).
      */
     public static double mapAtR(int[] ranks, int count, int npos) {
         requirePositives(npos);
@@ -97,6 +97,24 @@ public final class Metrics {
             hits++;
         }
         return hits / (double) k;
+    }
+
+    /**
+     * Precision at k as the revisited Oxford/Paris evaluation code (revisitop's compute_map) computes it: with the
+     * positives' 1-based ranks p_i (junk removed), k' = min(max_i p_i, k) and mP@k = #{i : p_i &lt;= k'} / k'. So a
+     * query whose positives all sit above rank k is scored at the rank of its last positive, not at k.
+     */
+    public static double revisitedPrecisionAt(int[] ranks, int count, int k) {
+        if (count == 0) {
+            return 0;
+        }
+        int last = ranks[count - 1] + 1;
+        int kq = Math.min(last, k);
+        int hits = 0;
+        while (hits < count && ranks[hits] + 1 <= kq) {
+            hits++;
+        }
+        return hits / (double) kq;
     }
 
     private static void requirePositives(int npos) {

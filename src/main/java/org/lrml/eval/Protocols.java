@@ -88,6 +88,19 @@ public final class Protocols {
      */
     public static List<EvalResult> run(Protocol p, Path dataset, DescriptorExtractor extractor,
                                        BenchmarkEval.Listener listener) throws IOException {
+        return run(p, dataset, extractor, Postprocessing.NONE, listener);
+    }
+
+    /**
+     * As above, with the image benchmarks' descriptors post-processed before ranking (whitening, DBA, query
+     * expansion); the Fashion-MNIST protocols take none.
+     */
+    public static List<EvalResult> run(Protocol p, Path dataset, DescriptorExtractor extractor, Postprocessing post,
+                                       BenchmarkEval.Listener listener) throws IOException {
+        if (p.isFashionMnist() && !post.isNone()) {
+            throw new IllegalArgumentException(p.cliName() + ": whitening, DBA and query expansion are for the image"
+                    + " benchmarks (oxford5k, paris6k, roxford5k, rparis6k, holidays)");
+        }
         if (p.isFashionMnist()) {
             Path dir = dataset == null ? FashionMnist.DEFAULT_DIR : dataset;
             // Stored as the extractor wants them when it takes grayscale; otherwise in [0, 1] and converted
@@ -105,6 +118,6 @@ public final class Protocols {
             throw new IllegalArgumentException(p.cliName() + " needs its data set folder (--dataset DIR)");
         }
         ImageBenchmark b = imageBenchmark(p, dataset);
-        return BenchmarkEval.evaluate(b.setups(), new ExtractorSource(b.images(), extractor), listener);
+        return BenchmarkEval.evaluate(b.setups(), new ExtractorSource(b.images(), extractor), post, listener);
     }
 }

@@ -14,6 +14,8 @@ final class QueryScores {
     private final double[] mapAtR;
     /** 0-based rank of the first positive after junk removal; MAX_VALUE when none was found or skipped. */
     private final int[] firstHit;
+    /** Per query, revisitop's precision at each of {@link EvalResult#PRECISION_KS}. */
+    private final double[][] precision;
 
     QueryScores(String protocol, String setup, ApForm form, int queries) {
         this.protocol = protocol;
@@ -22,6 +24,7 @@ final class QueryScores {
         this.ap = new double[queries];
         this.mapAtR = new double[queries];
         this.firstHit = new int[queries];
+        this.precision = new double[queries][EvalResult.PRECISION_KS.length];
         Arrays.fill(ap, Double.NaN);
         Arrays.fill(this.mapAtR, Double.NaN);
         Arrays.fill(firstHit, Integer.MAX_VALUE);
@@ -35,6 +38,9 @@ final class QueryScores {
         ap[query] = Metrics.averagePrecision(form, ranks, count, npos);
         mapAtR[query] = Metrics.mapAtR(ranks, count, npos);
         firstHit[query] = count > 0 ? ranks[0] : Integer.MAX_VALUE;
+        for (int i = 0; i < EvalResult.PRECISION_KS.length; i++) {
+            precision[query][i] = Metrics.revisitedPrecisionAt(ranks, count, EvalResult.PRECISION_KS[i]);
+        }
     }
 
     EvalResult result(int database, int dim, double seconds) {
@@ -42,6 +48,7 @@ final class QueryScores {
         double apSum = 0;
         double rSum = 0;
         double[] recall = new double[EvalResult.RECALL_KS.length];
+        double[] mp = new double[EvalResult.PRECISION_KS.length];
         for (int q = 0; q < ap.length; q++) {
             if (Double.isNaN(ap[q])) {
                 continue;
@@ -54,12 +61,18 @@ final class QueryScores {
                     recall[i]++;
                 }
             }
+            for (int i = 0; i < mp.length; i++) {
+                mp[i] += precision[q][i];
+            }
+        }
+        for (int i = 0; i < mp.length; i++) {
+            mp[i] = evaluated == 0 ? Double.NaN : mp[i] / evaluated;
         }
         double mean = evaluated == 0 ? Double.NaN : apSum / evaluated;
         for (int i = 0; i < recall.length; i++) {
             recall[i] = evaluated == 0 ? Double.NaN : recall[i] / evaluated;
         }
         return new EvalResult(protocol, setup, form, mean, recall, evaluated == 0 ? Double.NaN : rSum / evaluated,
-                evaluated, ap.length - evaluated, database, dim, seconds, ap.clone());
+                evaluated, ap.length - evaluated, database, dim, seconds, ap.clone(), mp);
     }
 }

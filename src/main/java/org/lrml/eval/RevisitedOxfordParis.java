@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.lrml.data.BoundingBox;
 import org.lrml.io.Pickle;
+import org.lrml.io.Printable;
 
 /**
  * Revisited Oxford and Paris (Radenović et al., CVPR 2018) from the official {@code gnd_roxford5k.pkl} /
@@ -31,7 +32,7 @@ public final class RevisitedOxfordParis {
     /** The Easy, Medium and Hard setups of the ground-truth file, in that order. */
     public static List<Benchmark> load(Path gndPickle, String name) throws IOException {
         Object root = Pickle.read(gndPickle);
-        String where = gndPickle.toString();
+        String where = Printable.of(gndPickle.toString(), 400);
         List<String> imlist = Pickle.strings(Pickle.get(root, "imlist", where), where + " imlist");
         List<String> qimlist = Pickle.strings(Pickle.get(root, "qimlist", where), where + " qimlist");
         List<?> gnd = Pickle.list(Pickle.get(root, "gnd", where), where + " gnd");
@@ -41,7 +42,7 @@ public final class RevisitedOxfordParis {
         }
         List<List<Benchmark.Query>> perSetup = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int q = 0; q < gnd.size(); q++) {
-            String at = where + " gnd[" + q + "] (" + qimlist.get(q) + ")";
+            String at = where + " gnd[" + q + "] (" + Printable.of(qimlist.get(q)) + ")";
             Object g = gnd.get(q);
             double[] bbx = Pickle.doubles(Pickle.get(g, "bbx", at), at + " bbx");
             if (bbx.length != 4) {

@@ -2,7 +2,9 @@ package org.lrml.gradcheck;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
+import org.lrml.autograd.CustomFunction;
 import org.lrml.autograd.NoGrad;
 import org.lrml.backend.Backends;
 import org.lrml.backend.DType;
@@ -36,6 +38,38 @@ public final class Gradcheck {
         }
     }
 
+    /**
+     * Checks the gradient of any differentiable function of float64 CPU tensors, e.g. a
+     * {@link org.lrml.autograd.CustomFunction}'s hand-written backward: every input that requires grad is compared,
+     * entry by entry (a seeded sample of large ones), with central differences of {@code sum(f(inputs) * R)} for fixed
+     * random weights R, under {@link #TOLERANCE}.
+     *
+     * @param f      the function (evaluated many times; it must not draw random numbers)
+     * @param inputs its inputs: float64, on the CPU; those with requiresGrad are checked
+     * @return the outcome ({@link Result#passed()}, and the first mismatch in {@link Result#message()})
+     */
+    public static Result check(Function<Tensor[], Tensor> f, Tensor... inputs) {
+        return run(new GradcheckCase("gradcheck", "", rng -> Problem.of(f, inputs)), 0);
+    }
+
+    /**
+     * {@link #check(Function, Tensor...)} for a custom function.
+     *
+     * @param fn     the function
+     * @param inputs float64 CPU inputs
+     * @return the outcome
+     */
+    public static Result check(CustomFunction fn, Tensor... inputs) {
+        return run(new GradcheckCase(fn.name(), "", rng -> Problem.of(fn::apply, inputs)), 0);
+    }
+
+    /**
+     * One case of the suite at one seed.
+     *
+     * @param c    the case
+     * @param seed its seed
+     * @return the outcome
+     */
     public static Result run(GradcheckCase c, long seed) {
         try {
             return runUnchecked(c, seed);

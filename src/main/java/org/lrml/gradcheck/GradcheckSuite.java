@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.lrml.gradcheck.cases.ConvCases;
+import org.lrml.gradcheck.cases.ConvTransposeCases;
 import org.lrml.gradcheck.cases.ElementwiseCases;
+import org.lrml.gradcheck.cases.LandmarkCases;
 import org.lrml.gradcheck.cases.LayoutCases;
 import org.lrml.gradcheck.cases.LinalgCases;
 import org.lrml.gradcheck.cases.LossCases;
 import org.lrml.gradcheck.cases.NnCases;
+import org.lrml.gradcheck.cases.PoolWindowCases;
 import org.lrml.gradcheck.cases.ReductionCases;
 
 /** Every gradient check of the engine, by op family; {@code lrml gradcheck} and the unit tests run these. */
@@ -27,7 +30,10 @@ public final class GradcheckSuite {
         all.addAll(LinalgCases.cases());
         all.addAll(NnCases.cases());
         all.addAll(ConvCases.cases());
+        all.addAll(PoolWindowCases.cases());
+        all.addAll(ConvTransposeCases.cases());
         all.addAll(LossCases.cases());
+        all.addAll(LandmarkCases.cases());
         return all;
     }
 }

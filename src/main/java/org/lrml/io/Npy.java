@@ -4,18 +4,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * NumPy .npy files (format versions 1.0, 2.0 and 3.0): float32, float64, int32 and int64 in either byte
- * order, C order. Anything else (other dtypes, Fortran order, object arrays, truncated data) is an
- * {@link IOException} whose message names the file and the problem. Writes are little-endian version 1.0
- * (2.0 when the header needs it) and atomic.
+ * order, C order. The header is read as numpy reads it ({@link NpyHeader}). Anything else (other dtypes, Fortran
+ * order, object arrays, truncated data, a folder or a FIFO instead of a file) is an {@link IOException} whose
+ * message names the file and the problem, quoting file content only as printable text ({@link Printable}); no
+ * input makes the reader allocate more than the file's own size. Writes are little-endian version 1.0 (2.0 when
+ * the header needs it) and atomic.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -24,8 +27,9 @@ public final class Npy {
     }
 
     public static NpyArray read(Path file) throws IOException {
+        InputFiles.requireRegularFile(file, "an .npy file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(ch, ch.size(), file.toString());
+            return read(ch, ch.size(), Printable.of(file.toString(), 400));
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such file", e);
         }
@@ -36,6 +40,10 @@ public final class Npy {
         return read(java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(bytes)), bytes.length, name);
     }
 
+    /**
+     * Reads an array of {@code size} bytes. Every size the file declares (header length, shape) is checked against
+     * {@code size} before anything of that size is allocated, so a broken or hostile header costs no memory.
+     */
     private static NpyArray read(java.nio.channels.ReadableByteChannel ch, long size, String file) throws IOException {
         ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, pre, file, "the file is shorter than an .npy preamble (10 bytes)");
@@ -49,15 +57,17 @@ public final class Npy {
         int minor = pre.get() & 0xff;
         long headerLen;
         int preamble;
-        if (major == 1) {
-            headerLen = pre.getShort() & 0xffff;
-            preamble = 10;
-        } else if (major == 2 || major == 3) {
-            ByteBuffer b4 = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, b4, file, "truncated header length");
-            b4.flip();
-            headerLen = (pre.getShort() & 0xffffL) | ((long) (b4.getShort() & 0xffff) << 16);
-            preamble = 12;
+        if ((major == 1 || major == 2 || major == 3) && minor == 0) {
+            if (major == 1) {
+                headerLen = pre.getShort() & 0xffff;
+                preamble = 10;
+            } else {
+                ByteBuffer b4 = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
+                readFully(ch, b4, file, "truncated header length");
+                b4.flip();
+                headerLen = (pre.getShort() & 0xffffL) | ((long) (b4.getShort() & 0xffff) << 16);
+                preamble = 12;
+            }
         } else {
             throw new IOException(file + ": unsupported .npy format version " + major + "." + minor
                     + " (supported: 1.0, 2.0, 3.0)");
@@ -66,54 +76,90 @@ public final class Npy {
             throw new IOException(file + ": truncated: the header claims " + headerLen + " bytes but the file has "
                     + size);
         }
+        if (headerLen > 4L * NpyHeader.MAX_LENGTH) {
+            throw new IOException(file + ": corrupt header: " + headerLen + " bytes, more than numpy's limit of "
+                    + NpyHeader.MAX_LENGTH + " characters (np.load refuses it too)");
+        }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
         readFully(ch, hb, file, "truncated header");
-        String header = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Header h = parseHeader(header, file);
-        long n = 1;
-        for (int d : h.shape) {
-            n = Math.multiplyExact(n, d);
+        NpyHeader h = NpyHeader.parse(decode(hb.array(), major, file), major, file);
+        long n = elements(h.shape, file);
+        long available = size - preamble - headerLen;
+        if (n > available / h.type.bytes) {
+            throw new IOException(file + ": truncated data: shape " + Arrays.toString(h.shape) + " of "
+                    + h.type.numpyName() + " needs " + n + " x " + h.type.bytes + " bytes, the file holds " + available);
         }
         long dataBytes = n * h.type.bytes;
-        long available = size - preamble - headerLen;
-        if (available < dataBytes) {
-            throw new IOException(file + ": truncated data: shape " + java.util.Arrays.toString(h.shape) + " of "
-                    + h.type.numpyName() + " needs " + dataBytes + " bytes, the file holds " + available);
-        }
         if (available > dataBytes) {
             throw new IOException(file + ": corrupt: " + (available - dataBytes) + " bytes after the data of shape "
-                    + java.util.Arrays.toString(h.shape));
+                    + Arrays.toString(h.shape) + " (" + dataBytes + " bytes of " + h.type.numpyName() + ")");
         }
         if (n > Integer.MAX_VALUE - 16) {
             throw new IOException(file + ": " + n + " elements is more than one array can hold");
         }
-        ByteBuffer data = ByteBuffer.allocateDirect((int) dataBytes).order(h.order);
-        readFully(ch, data, file, "truncated data");
-        data.flip();
-        int count = (int) n;
+        return new NpyArray(h.type, h.shape, values(ch, h, (int) n, file));
+    }
+
+    /** The number of elements of a shape; a product beyond any file size is an error, not an overflow. */
+    private static long elements(int[] shape, String file) throws IOException {
+        long n = 1;
+        boolean overflow = false;
+        for (int d : shape) {
+            if (d == 0) {
+                return 0;
+            }
+            if (n > Long.MAX_VALUE / d) {
+                overflow = true;
+            } else {
+                n *= d;
+            }
+        }
+        if (overflow) {
+            throw new IOException(file + ": corrupt header: shape " + Arrays.toString(shape)
+                    + " has more elements than any file can hold");
+        }
+        return n;
+    }
+
+    private static String decode(byte[] header, int major, String file) throws IOException {
+        if (major != 3) {
+            return new String(header, StandardCharsets.ISO_8859_1);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(header)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": corrupt header: a version 3.0 header must be UTF-8", e);
+        }
+    }
+
+    /** Reads the data into its typed array through a small buffer (no second copy of the whole array). */
+    private static Object values(java.nio.channels.ReadableByteChannel ch, NpyHeader h, int count, String file)
+            throws IOException {
         Object values = switch (h.type) {
-            case F4 -> {
-                float[] f = new float[count];
-                data.asFloatBuffer().get(f);
-                yield f;
-            }
-            case F8 -> {
-                double[] d = new double[count];
-                data.asDoubleBuffer().get(d);
-                yield d;
-            }
-            case I4 -> {
-                int[] v = new int[count];
-                data.asIntBuffer().get(v);
-                yield v;
-            }
-            case I8 -> {
-                long[] v = new long[count];
-                data.asLongBuffer().get(v);
-                yield v;
-            }
+            case F4 -> new float[count];
+            case F8 -> new double[count];
+            case I4 -> new int[count];
+            case I8 -> new long[count];
         };
-        return new NpyArray(h.type, h.shape, values);
+        int bytes = h.type.bytes;
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(1 << 16, Math.max(bytes, (long) count * bytes)))
+                .order(h.order);
+        int done = 0;
+        while (done < count) {
+            int chunk = Math.min(count - done, buf.capacity() / bytes);
+            buf.clear().limit(chunk * bytes);
+            readFully(ch, buf, file, "truncated data");
+            buf.flip();
+            switch (h.type) {
+                case F4 -> buf.asFloatBuffer().get((float[]) values, done, chunk);
+                case F8 -> buf.asDoubleBuffer().get((double[]) values, done, chunk);
+                case I4 -> buf.asIntBuffer().get((int[]) values, done, chunk);
+                case I8 -> buf.asLongBuffer().get((long[]) values, done, chunk);
+            }
+            done += chunk;
+        }
+        return values;
     }
 
     private static void readFully(java.nio.channels.ReadableByteChannel ch, ByteBuffer b, String file, String what)
@@ -123,112 +169,6 @@ public final class Npy {
                 throw new IOException(file + ": " + what);
             }
         }
-    }
-
-    private record Header(NpyArray.Type type, ByteOrder order, int[] shape) {
-    }
-
-    /** Parses the header, a Python dict literal such as {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }. */
-    static Header parseHeader(String header, String file) throws IOException {
-        String h = header.strip();
-        if (!h.startsWith("{") || !h.endsWith("}")) {
-            throw new IOException(file + ": corrupt header (not a dict): " + abbreviate(h));
-        }
-        String descr = stringValue(h, "descr", file);
-        String fortran = rawValue(h, "fortran_order", file);
-        String shape = rawValue(h, "shape", file);
-        if (fortran.startsWith("True")) {
-            throw new IOException(file + ": Fortran-order arrays are not supported; save with np.ascontiguousarray(a)");
-        }
-        if (!fortran.startsWith("False")) {
-            throw new IOException(file + ": corrupt header: fortran_order is " + abbreviate(fortran));
-        }
-        if (descr.length() != 3) {
-            throw new IOException(file + ": unsupported dtype '" + descr
-                    + "' (supported: float32, float64, int32, int64)");
-        }
-        char bo = descr.charAt(0);
-        ByteOrder order = switch (bo) {
-            case '<', '=' -> ByteOrder.LITTLE_ENDIAN;
-            case '>' -> ByteOrder.BIG_ENDIAN;
-            default -> throw new IOException(file + ": unsupported byte order in dtype '" + descr + "'");
-        };
-        NpyArray.Type type = null;
-        for (NpyArray.Type t : NpyArray.Type.values()) {
-            if (t.code.equals(descr.substring(1))) {
-                type = t;
-            }
-        }
-        if (type == null) {
-            throw new IOException(file + ": unsupported dtype '" + descr + "' (supported: float32 '<f4', float64 '<f8',"
-                    + " int32 '<i4', int64 '<i8', either byte order)");
-        }
-        return new Header(type, order, parseShape(shape, file));
-    }
-
-    private static int[] parseShape(String raw, String file) throws IOException {
-        if (!raw.startsWith("(")) {
-            throw new IOException(file + ": corrupt header: shape is " + abbreviate(raw));
-        }
-        int close = raw.indexOf(')');
-        if (close < 0) {
-            throw new IOException(file + ": corrupt header: unterminated shape");
-        }
-        List<Integer> dims = new ArrayList<>();
-        for (String part : raw.substring(1, close).split(",")) {
-            String p = part.strip();
-            if (p.isEmpty()) {
-                continue;
-            }
-            if (p.endsWith("L")) {
-                p = p.substring(0, p.length() - 1);
-            }
-            try {
-                long v = Long.parseLong(p);
-                if (v < 0 || v > Integer.MAX_VALUE) {
-                    throw new IOException(file + ": shape dimension " + v + " is out of range");
-                }
-                dims.add((int) v);
-            } catch (NumberFormatException e) {
-                throw new IOException(file + ": corrupt header: shape entry '" + p + "'");
-            }
-        }
-        return dims.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int keyEnd(String h, String key, String file) throws IOException {
-        for (String quote : new String[]{"'", "\""}) {
-            int i = h.indexOf(quote + key + quote);
-            if (i >= 0) {
-                int colon = h.indexOf(':', i + key.length() + 2);
-                if (colon < 0) {
-                    break;
-                }
-                return colon + 1;
-            }
-        }
-        throw new IOException(file + ": corrupt header: no '" + key + "' entry");
-    }
-
-    private static String rawValue(String h, String key, String file) throws IOException {
-        return h.substring(keyEnd(h, key, file)).strip();
-    }
-
-    private static String stringValue(String h, String key, String file) throws IOException {
-        String v = rawValue(h, key, file);
-        if (v.isEmpty() || (v.charAt(0) != '\'' && v.charAt(0) != '"')) {
-            throw new IOException(file + ": unsupported dtype description " + abbreviate(v)
-                    + " (structured or object arrays are not supported)");
-        }
-        int end = v.indexOf(v.charAt(0), 1);
-        if (end < 0) {
-            throw new IOException(file + ": corrupt header: unterminated string for '" + key + "'");
-        }
-        return v.substring(1, end);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
     }
 
     /** Writes the array atomically (little-endian, C order). */

@@ -36,19 +36,64 @@ public final class Pickle {
     }
 
     public static Object read(Path file) throws IOException {
+        InputFiles.requireRegularFile(file, "a pickle");
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such file", e);
         }
-        return read(bytes, file.toString());
+        return read(bytes, Printable.of(file.toString(), 400));
     }
 
     /** Reads a pickle from memory; source names it in errors. */
     public static Object read(byte[] bytes, String source) throws IOException {
-        return new Machine(bytes, source).run();
+        return new Machine(bytes, 0, source, null).run();
     }
+
+    /** Reads a pickle from memory with an extension (persistent ids, further globals); see {@link Extension}. */
+    public static Object read(byte[] bytes, String source, Extension extension) throws IOException {
+        return new Machine(bytes, 0, source, extension).run();
+    }
+
+    /**
+     * Reads the pickle that starts at byte offset (a file may hold several in a row, as PyTorch's legacy
+     * format does) and says where it ended.
+     */
+    public static Result readAt(byte[] bytes, int offset, String source, Extension extension) throws IOException {
+        Machine m = new Machine(bytes, offset, source, extension);
+        Object value = m.run();
+        return new Result(value, m.pos);
+    }
+
+    /** A value and the offset of the first byte after its pickle's STOP. */
+    public record Result(Object value, int end) {
+    }
+
+    /** A global (module and name) as the pickle names it, e.g. torch's storage classes inside persistent ids. */
+    public record GlobalRef(String module, String name) {
+        public String qualified() {
+            return module + "." + name;
+        }
+    }
+
+    /**
+     * What a caller may teach the reader beyond plain data, still without running code: the meaning of
+     * persistent ids (PyTorch refers to tensor storages that way) and of calls to further globals (PyTorch's
+     * tensor rebuilders). The objects it returns go into the result as they are. With an extension the reader
+     * also accepts {@code collections.OrderedDict} (a LinkedHashMap) and BUILD of a dict's instance attributes
+     * (ignored), which is how PyTorch pickles state dicts; the plain reader keeps refusing both.
+     */
+    public interface Extension {
+        /** The value a persistent id stands for; pid is the decoded id (a tuple for PyTorch). */
+        Object persistentLoad(Object pid) throws IOException;
+
+        /** The value of calling the global with the arguments, or {@link #UNHANDLED} to refuse it. */
+        Object call(GlobalRef global, List<?> args) throws IOException;
+    }
+
+    /** Returned by {@link Extension#call} for globals it does not know. */
+    public static final Object UNHANDLED = new Object();
 
     // ------------------------------------------------------------------ helpers for callers
 
@@ -58,7 +103,7 @@ public final class Pickle {
             throw new IOException(where + ": expected a dict, found " + typeName(dict));
         }
         if (!m.containsKey(key)) {
-            throw new IOException(where + ": the dict has no key '" + key + "' (keys: " + m.keySet() + ")");
+            throw new IOException(where + ": the dict has no key '" + key + "' (keys: " + brief(m.keySet()) + ")");
         }
         return m.get(key);
     }
@@ -92,7 +137,7 @@ public final class Pickle {
         for (int i = 0; i < out.length; i++) {
             Object v = l.get(i);
             if (!(v instanceof Long n) || n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
-                throw new IOException(where + ": element " + i + " is " + typeName(v) + " " + v
+                throw new IOException(where + ": element " + i + " is " + typeName(v) + " " + brief(v)
                         + ", expected an int");
             }
             out[i] = (int) (long) n;
@@ -172,12 +217,62 @@ public final class Pickle {
         return o.getClass().getSimpleName();
     }
 
+    /**
+     * A short, printable rendering of a decoded value for error messages: at most a few elements per container
+     * and two levels deep, so a huge, deeply nested or self-containing structure never floods the terminal or
+     * recurses without end.
+     */
+    public static String brief(Object o) {
+        StringBuilder out = new StringBuilder();
+        brief(o, 0, out);
+        return Printable.of(out.toString(), 200);
+    }
+
+    private static void brief(Object o, int depth, StringBuilder out) {
+        if (o instanceof java.util.Collection<?> c) {
+            boolean tuple = o instanceof List<?> && !(o instanceof ArrayList<?>);
+            out.append(tuple ? '(' : '[');
+            if (depth >= 2 && !c.isEmpty()) {
+                out.append("...");
+            } else {
+                int i = 0;
+                for (Object x : c) {
+                    if (i > 0) {
+                        out.append(", ");
+                    }
+                    if (i++ == 8) {
+                        out.append("... ").append(c.size() - 8).append(" more");
+                        break;
+                    }
+                    brief(x, depth + 1, out);
+                }
+            }
+            out.append(tuple ? ')' : ']');
+        } else if (o instanceof Map<?, ?> m) {
+            out.append(m.isEmpty() ? "{}" : depth >= 2 ? "{...}" : "{" + m.size() + " entries}");
+        } else if (o instanceof String str) {
+            out.append('\'').append(str.length() > 40 ? str.substring(0, 40) + "..." : str).append('\'');
+        } else if (o instanceof byte[] b) {
+            out.append("<").append(b.length).append(" bytes>");
+        } else if (o instanceof BigInteger || o instanceof Long || o instanceof Double || o instanceof Boolean
+                || o == null || o instanceof NpyArray) {
+            String v = o instanceof NpyArray ? typeName(o) : String.valueOf(o == null ? "None" : o);
+            out.append(v.length() > 40 ? v.substring(0, 40) + "..." : v);
+        } else {
+            out.append(typeName(o));
+        }
+    }
+
     // ------------------------------------------------------------------ the virtual machine
 
     /** A global the stream referred to (only the whitelisted ones can be called). */
     private record Global(String module, String name) {
         String qualified() {
             return module + "." + name;
+        }
+
+        GlobalRef ref() {
+            return new GlobalRef(module, name);
         }
     }
 
@@ -197,6 +292,10 @@ public final class Pickle {
     }
 
     private static final class Machine {
+        /** Containers nested deeper than this are refused (Python's own recursion limit is 1000 as well). */
+        private static final int MAX_NESTING = 1000;
+        /** Python refuses to convert ints of more digits from text (sys.get_int_max_str_digits). */
+        private static final int MAX_INT_DIGITS = 4300;
         private final byte[] b;
         private final String source;
         private int pos;
@@ -204,14 +303,17 @@ public final class Pickle {
         private final ArrayList<Object> stack = new ArrayList<>();
         private final ArrayList<Integer> marks = new ArrayList<>();
         private final Map<Long, Object> memo = new HashMap<>();
+        private final Extension extension;
 
-        Machine(byte[] b, String source) {
+        Machine(byte[] b, int offset, String source, Extension extension) {
             this.b = b;
+            this.pos = offset;
             this.source = source;
+            this.extension = extension;
         }
 
         private IOException error(String what) {
-            return new IOException(source + ": pickle byte " + opPos + ": " + what);
+            return new IOException(source + ": pickle byte " + opPos + ": " + Printable.of(what, 300));
         }
 
         Object run() throws IOException {
@@ -316,6 +418,8 @@ public final class Pickle {
                         Object state = pop();
                         build(peek(), state);
                     }
+                    case 'Q' -> stack.add(persistent(pop())); // BINPERSID
+                    case 'P' -> stack.add(persistent(line())); // PERSID
                     default -> throw error(String.format("unsupported opcode 0x%02x%s; this reader handles plain data"
                             + " (dict, list, tuple, str, bytes, numbers, None, bool) and numpy int/float arrays",
                             op, op >= 0x20 && op < 0x7f ? " ('" + (char) op + "')" : ""));
@@ -325,6 +429,29 @@ public final class Pickle {
 
         // -------------------------------------------------------------- calls (whitelist)
 
+        private Object persistent(Object pid) throws IOException {
+            if (extension == null) {
+                throw error("the pickle refers to external data by persistent id " + describe(pid)
+                        + " (a PyTorch file? read it with io.TorchCheckpoint)");
+            }
+            return extension.persistentLoad(exposeGlobals(pid));
+        }
+
+        /** Globals inside a persistent id or call arguments, as the public {@link GlobalRef}. */
+        private Object exposeGlobals(Object o) {
+            if (o instanceof Global g) {
+                return g.ref();
+            }
+            if (o instanceof List<?> l && !(o instanceof ArrayList<?>)) {
+                List<Object> copy = new ArrayList<>(l.size());
+                for (Object x : l) {
+                    copy.add(exposeGlobals(x));
+                }
+                return Collections.unmodifiableList(copy);
+            }
+            return o;
+        }
+
         private Object call(Object callable, Object args) throws IOException {
             if (!(callable instanceof Global g)) {
                 throw error("REDUCE on a " + typeName(callable) + ", not a global");
@@ -333,6 +460,26 @@ public final class Pickle {
                 throw error("REDUCE of " + g.qualified() + " with " + typeName(args) + " arguments, not a tuple");
             }
             String q = g.qualified();
+            if (extension != null && q.equals("collections.OrderedDict")) {
+                // OrderedDict() and OrderedDict([(k, v), ...]): an ordered dict, which is what LinkedHashMap is.
+                Map<Object, Object> m = new LinkedHashMap<>();
+                if (!a.isEmpty()) {
+                    for (Object pair : list(a.get(0), source + ": OrderedDict items")) {
+                        List<?> kv = list(pair, source + ": OrderedDict item");
+                        if (kv.size() != 2) {
+                            throw error("OrderedDict item of " + kv.size() + " values, expected (key, value)");
+                        }
+                        m.put(key(kv.get(0)), kv.get(1));
+                    }
+                }
+                return m;
+            }
+            if (extension != null) {
+                Object v = extension.call(g.ref(), (List<?>) exposeGlobals(a));
+                if (v != UNHANDLED) {
+                    return v;
+                }
+            }
             switch (q) {
                 case "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct" -> {
                     if (a.isEmpty() || !(a.get(0) instanceof Global cls) || !cls.name().equals("ndarray")) {
@@ -422,6 +569,10 @@ public final class Pickle {
                 pa.value = array(dt, shape(shapeList), raw);
                 return;
             }
+            if (extension != null && target instanceof Map<?, ?> && (state instanceof Map<?, ?> || state == null)) {
+                // A dict subclass's instance attributes (an OrderedDict state dict's _metadata): not data.
+                return;
+            }
             throw error("BUILD of a " + typeName(target) + " (objects with state are not supported)");
         }
 
@@ -429,7 +580,7 @@ public final class Pickle {
             int[] shape = new int[shapeList.size()];
             for (int i = 0; i < shape.length; i++) {
                 if (!(shapeList.get(i) instanceof Long n) || n < 0 || n > Integer.MAX_VALUE) {
-                    throw error("bad numpy shape " + shapeList);
+                    throw error("bad numpy shape " + brief(shapeList));
                 }
                 shape[i] = (int) (long) n;
             }
@@ -445,13 +596,24 @@ public final class Pickle {
             } catch (RuntimeException e) {
                 throw error("unsupported numpy dtype '" + code + "'");
             }
-            long n = 1;
-            for (int d : shape) {
-                n = Math.multiplyExact(n, d);
+            if (size < 1 || size > 16) {
+                throw error("unsupported numpy dtype '" + code + "'");
             }
-            if (raw.length != n * size) {
-                throw error("numpy array of shape " + Arrays.toString(shape) + " and dtype '" + code + "' needs "
-                        + n * size + " bytes, the pickle holds " + raw.length);
+            // The product is compared with the bytes actually present, dimension by dimension, so it cannot overflow.
+            long n = 1;
+            boolean tooBig = false;
+            for (int d : shape) {
+                if (d == 0) {
+                    n = 0;
+                    tooBig = false;
+                    break;
+                }
+                tooBig |= n > raw.length / d;
+                n = tooBig ? n : n * d;
+            }
+            if (tooBig || raw.length != n * size) {
+                throw error("numpy array of shape " + Arrays.toString(shape) + " and dtype '" + code + "' does not fit"
+                        + " the " + raw.length + " bytes the pickle holds");
             }
             ByteBuffer buf = ByteBuffer.wrap(raw).order(dt.order == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
             int count = (int) n;
@@ -522,10 +684,13 @@ public final class Pickle {
 
         /** Replaces finished numpy arrays by their values, throughout the object graph. */
         private Object resolve(Object o) throws IOException {
-            return resolve(o, new java.util.IdentityHashMap<>());
+            return resolve(o, new java.util.IdentityHashMap<>(), 0);
         }
 
-        private Object resolve(Object o, java.util.IdentityHashMap<Object, Object> done) throws IOException {
+        private Object resolve(Object o, java.util.IdentityHashMap<Object, Object> done, int depth) throws IOException {
+            if (depth > MAX_NESTING) {
+                throw error("the data nests containers deeper than " + MAX_NESTING + " levels");
+            }
             if (o instanceof PendingArray pa) {
                 if (pa.value == null) {
                     throw error("a numpy array was never given its state (BUILD missing)");
@@ -544,7 +709,7 @@ public final class Pickle {
                 Map<Object, Object> mm = (Map<Object, Object>) m;
                 done.put(o, o);
                 for (Map.Entry<Object, Object> e : mm.entrySet()) {
-                    e.setValue(resolve(e.getValue(), done));
+                    e.setValue(resolve(e.getValue(), done, depth + 1));
                 }
                 return o;
             }
@@ -553,14 +718,14 @@ public final class Pickle {
                 ArrayList<Object> ll = (ArrayList<Object>) l;
                 done.put(o, o);
                 for (int i = 0; i < ll.size(); i++) {
-                    ll.set(i, resolve(ll.get(i), done));
+                    ll.set(i, resolve(ll.get(i), done, depth + 1));
                 }
                 return o;
             }
             if (o instanceof List<?> t) {
                 List<Object> copy = new ArrayList<>(t.size());
                 for (Object x : t) {
-                    copy.add(resolve(x, done));
+                    copy.add(resolve(x, done, depth + 1));
                 }
                 List<Object> tuple = Collections.unmodifiableList(copy);
                 done.put(o, tuple);
@@ -637,11 +802,28 @@ public final class Pickle {
         }
 
         private Object key(Object k) throws IOException {
-            if (k == null || k instanceof String || k instanceof Long || k instanceof Boolean || k instanceof Double
-                    || k instanceof BigInteger || (k instanceof List<?> && !(k instanceof ArrayList<?>))) {
-                return k;
+            requireHashable(k, 0);
+            return k;
+        }
+
+        /**
+         * Python's rule for dict keys (no list or dict, also not inside a tuple), checked before Java hashes the
+         * key: hashing a tuple that holds a list which holds itself would otherwise never end.
+         */
+        private void requireHashable(Object k, int depth) throws IOException {
+            if (depth > MAX_NESTING) {
+                throw error("a dict key nests tuples deeper than " + MAX_NESTING + " levels");
             }
-            throw error("dict key of type " + typeName(k) + " is not supported");
+            if (k instanceof List<?> t && !(k instanceof ArrayList<?>)) {
+                for (Object x : t) {
+                    requireHashable(x, depth + 1);
+                }
+                return;
+            }
+            if (!(k == null || k instanceof String || k instanceof Long || k instanceof Boolean || k instanceof Double
+                    || k instanceof BigInteger)) {
+                throw error("dict key of type " + typeName(k) + " is not supported");
+            }
         }
 
         private Object memoGet(long index) throws IOException {
@@ -716,19 +898,40 @@ public final class Pickle {
 
         private Number textLong(String s) throws IOException {
             String t = s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
+            if (t.length() > MAX_INT_DIGITS) {
+                throw error("an int literal of " + t.length() + " characters (Python reads at most "
+                        + MAX_INT_DIGITS + " digits)");
+            }
             try {
                 BigInteger v = new BigInteger(t.strip());
                 return v.bitLength() < 64 ? (Number) v.longValue() : v;
             } catch (NumberFormatException e) {
-                throw error("bad integer literal '" + s + "'");
+                throw error("bad integer literal '" + Printable.of(s) + "'");
             }
         }
 
         private Double textFloat(String s) throws IOException {
             try {
-                return Double.parseDouble(s.strip());
+                String t = s.strip();
+                switch (t) {
+                    case "inf", "+inf" -> {
+                        return Double.POSITIVE_INFINITY;
+                    }
+                    case "-inf" -> {
+                        return Double.NEGATIVE_INFINITY;
+                    }
+                    case "nan", "-nan", "+nan" -> {
+                        return Double.NaN;
+                    }
+                    default -> {
+                    }
+                }
+                if (t.length() > 400 || t.matches(".*[xXpPfFdD].*")) {
+                    throw new NumberFormatException(t);
+                }
+                return Double.parseDouble(t);
             } catch (NumberFormatException e) {
-                throw error("bad float literal '" + s + "'");
+                throw error("bad float literal '" + Printable.of(s) + "'");
             }
         }
 
@@ -762,7 +965,18 @@ public final class Pickle {
                     if (i + 2 + len > s.length()) {
                         throw error("bad escape in unicode literal");
                     }
-                    out.appendCodePoint(Integer.parseInt(s.substring(i + 2, i + 2 + len), 16));
+                    int cp = 0;
+                    for (int j = i + 2; j < i + 2 + len; j++) {
+                        int digit = Character.digit(s.charAt(j), 16);
+                        if (digit < 0) {
+                            throw error("bad escape in unicode literal (not hexadecimal)");
+                        }
+                        cp = cp * 16 + digit;
+                    }
+                    if (cp < 0 || !Character.isValidCodePoint(cp)) {
+                        throw error("bad escape in unicode literal (beyond Unicode)");
+                    }
+                    out.appendCodePoint(cp);
                     i += 1 + len;
                 } else {
                     out.append(c);
@@ -774,7 +988,7 @@ public final class Pickle {
         private String pythonStringLiteral(String s) throws IOException {
             String t = s.strip();
             if (t.length() < 2 || (t.charAt(0) != '\'' && t.charAt(0) != '"') || t.charAt(t.length() - 1) != t.charAt(0)) {
-                throw error("bad string literal " + s);
+                throw error("bad string literal " + Printable.of(s));
             }
             String body = t.substring(1, t.length() - 1);
             if (body.indexOf('\\') >= 0) {

@@ -10,7 +10,7 @@ import org.lrml.tensor.Tensor;
 /**
  * The fused tuple loss: L = mean over tuples of the loss of (x_q, x_p, x_{n_1}..x_{n_K}) for X (N x D, rows
  * used as given, typically L2-normalised descriptors) and a tuple table (M x (2+K)) -> a scalar of X's dtype.
- * One backend call ({@link TupleLoss#lossAndGrad}) returns the loss and dL/dX together; the formulas (spec
+ * One backend call ({@link org.lrml.backend.family.TupleLoss#lossAndGrad}) returns the loss and dL/dX together; the formulas (spec
  * sections 3 to 5) are written out in the CPU kernel, {@code CpuTupleLoss}.
  * <p>Backward: dX = dy * (dL/dX from the forward call). The LRML weights wn and the negatives' rank order are
  * constants of this gradient, as in Ranked List Loss; the composite twin ({@link CompositeLosses}) computes

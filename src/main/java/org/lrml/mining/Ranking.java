@@ -10,7 +10,7 @@ import org.lrml.tensor.Tensor;
 
 /**
  * Top-k and bottom-k per row (spec section 6) at the tensor level, a small builder over
- * {@link Ranking#rank} and {@link Similarity#rank}:
+ * {@link org.lrml.backend.family.Ranking#rank} and {@link org.lrml.backend.family.Similarity#rank}:
  * <pre>{@code
  * RankResult r = Ranking.top(5).labels(queryLabels, poolLabels, LabelRule.DIFFERENT).of(scores);
  * RankResult nn = Ranking.top(10).excludeSelf().similarity(descriptors, descriptors);
@@ -72,10 +72,22 @@ public final class Ranking {
         return this;
     }
 
-    /** The spec for a rows x cols block. */
+    /**
+     * The spec for a rows x cols block. Offsets must keep every global index in [0, Long.MAX_VALUE]: a negative
+     * one could read as the empty slot's -1, and one past the end would wrap around to negative numbers.
+     */
     public RankSpec spec(int rows, int cols) {
+        requireIndexRange("row", rowOffset, rows);
+        requireIndexRange("column", colOffset, cols);
         return new RankSpec(rows, cols, k, largest, rule == LabelRule.ANY ? null : rowLabels,
                 rule == LabelRule.ANY ? null : colLabels, rule, excludeSelf, rowOffset, colOffset);
+    }
+
+    private static void requireIndexRange(String what, long offset, int count) {
+        if (offset < 0 || (count > 0 && offset > Long.MAX_VALUE - (count - 1))) {
+            throw new IllegalArgumentException("ranking: the " + what + " offset " + offset + " puts the global "
+                    + what + " indices of " + count + " " + what + "s outside [0, " + Long.MAX_VALUE + "]");
+        }
     }
 
     /** Ranks each row of a score matrix S (rows x cols, float32 or float64). */

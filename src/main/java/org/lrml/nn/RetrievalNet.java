@@ -112,7 +112,7 @@ public final class RetrievalNet extends Module {
             throw new IllegalArgumentException("RetrievalNet: input must be N x " + config.inChannels()
                     + " x H x W, got " + Arrays.toString(x.shape()));
         }
-        return norm.forward(whiten.forward(pool.forward(features.forward(x))));
+        return norm.call(whiten.call(pool.call(features.call(x))));
     }
 
     /**

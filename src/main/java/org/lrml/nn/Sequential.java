@@ -22,7 +22,7 @@ public final class Sequential extends Module {
     public Tensor forward(Tensor x) {
         Tensor h = x;
         for (Module m : layers) {
-            h = m.forward(h);
+            h = m.call(h);
         }
         return h;
     }

@@ -3,15 +3,18 @@ package org.lrml.ops;
 import org.lrml.autograd.Autograd;
 import org.lrml.backend.Backend;
 import org.lrml.backend.PoolGeometry;
-import org.lrml.backend.Shape;
 import org.lrml.tensor.Tensor;
 
 /**
- * 2-D average pooling, NCHW, floor mode: x (N, C, H, W) -> y (N, C, OH, OW), OH = (H + 2 pH - KH) / sH + 1,
+ * 2-D average pooling, NCHW: x (N, C, H, W) -> y (N, C, OH, OW) over the windows of a {@link PoolWindow}
+ * (asymmetric pads, SAME_UPPER / SAME_LOWER, floor or ceil mode; output sizes in {@link PoolGeometry}),
  * <pre>
- *   y[n,c,i,j] = (sum of x over the window inside the input) / D,
- *   D = KH KW when countIncludePad (PyTorch's default), else the number of window cells inside the input.
+ *   y[n,c,i,j] = (sum of x over the window cells inside the input) / D,
+ *   D = the window cells inside the padded extent [-pTop, H + pBottom) x [-pLeft, W + pRight) when
+ *       countIncludePad (PyTorch's default; KH KW in floor mode), else the window cells inside the input
+ *       (ONNX's default count_include_pad = 0).
  * </pre>
+ * Dilation is refused: PyTorch's avg_pool2d has none and ONNX AveragePool gained it only in opset 19.
  * <p>Backward: dx[n,c,a] = sum over the windows that contain a of dy[n,c,i,j] / D(i, j).
  */
 public final class AvgPool2d {
@@ -23,10 +26,18 @@ public final class AvgPool2d {
         return apply(x, new int[]{kernel, kernel}, new int[]{stride, stride}, new int[]{padding, padding}, true);
     }
 
-    /** Kernel, stride and padding as {height, width}. */
+    /** Kernel, stride and symmetric padding as {height, width} (PyTorch's form). */
     public static Tensor apply(Tensor x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        return apply(x, PoolWindow.of(kernel, stride, padding), countIncludePad);
+    }
+
+    public static Tensor apply(Tensor x, PoolWindow window, boolean countIncludePad) {
         Backend be = Kernels.sameBackend("avgPool2d", x);
-        PoolGeometry g = geometry("avgPool2d", x.shape(), kernel, stride, padding, countIncludePad);
+        if (window.dilH() != 1 || window.dilW() != 1) {
+            throw new IllegalArgumentException("avgPool2d: dilation " + window.dilH() + "x" + window.dilW()
+                    + " is not supported (PyTorch's avg_pool2d has none; ONNX AveragePool gained it in opset 19)");
+        }
+        PoolGeometry g = window.geometry("avgPool2d", x.shape(), countIncludePad);
         Tensor y = Tensor.empty(be, x.dtype(), g.yShape());
         be.pool().avgForward(g, x.storage(), y.storage());
         return Autograd.record("avgPool2d", y, (dy, needs) -> {
@@ -34,22 +45,5 @@ public final class AvgPool2d {
             be.pool().avgBackward(g, dy.storage(), dx.storage());
             return new Tensor[]{dx};
         }, x);
-    }
-
-    /** The pooling geometry of x, or an error that names the op, the shape and the rule broken. */
-    static PoolGeometry geometry(String op, int[] xs, int[] kernel, int[] stride, int[] padding,
-                                 boolean countIncludePad) {
-        if (xs.length != 4) {
-            throw new IllegalArgumentException(op + ": x must be (N, C, H, W), got " + Shape.str(xs));
-        }
-        if (kernel.length != 2 || stride.length != 2 || padding.length != 2) {
-            throw new IllegalArgumentException(op + ": kernel, stride and padding are {height, width} pairs");
-        }
-        try {
-            return new PoolGeometry(xs[0], xs[1], xs[2], xs[3], kernel[0], kernel[1], stride[0], stride[1],
-                    padding[0], padding[1], countIncludePad);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(op + ": " + e.getMessage() + " (x " + Shape.str(xs) + ")", e);
-        }
     }
 }

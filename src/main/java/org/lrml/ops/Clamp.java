@@ -6,7 +6,7 @@ import org.lrml.tensor.Tensor;
 
 /**
  * y = min(max(x, lo), hi)
- * <p>Backward: dx = dy [lo <= x <= hi] (gradient passes at the bounds, as PyTorch).
+ * <p>Backward: dx = dy [lo &lt;= x &lt;= hi] (gradient passes at the bounds, as PyTorch).
  */
 public final class Clamp {
     private Clamp() {

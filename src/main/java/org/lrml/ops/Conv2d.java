@@ -12,7 +12,7 @@ import org.lrml.tensor.Tensor;
  * x (N, C, H, W), w (O, C/G, KH, KW), optional b (O) -> y (N, O, OH, OW) with
  * OH = (H + 2 pH - dH (KH - 1) - 1) / sH + 1 (likewise OW), G groups, group of channel o: g = o / (O/G),
  * <pre>
- *   y[n,o,i,j] = b[o] + sum_{c < C/G, ki, kj} x[n, g C/G + c, i sH - pH + ki dH, j sW - pW + kj dW] w[o,c,ki,kj]
+ *   y[n,o,i,j] = b[o] + sum_{c &lt; C/G, ki, kj} x[n, g C/G + c, i sH - pH + ki dH, j sW - pW + kj dW] w[o,c,ki,kj]
  * </pre>
  * (terms outside the input are zero).
  * <p>Backward: dx = the transposed convolution of dy with w (the backend's conv2dBackwardData),

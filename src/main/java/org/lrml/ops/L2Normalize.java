@@ -9,8 +9,8 @@ import org.lrml.tensor.Tensor;
 /**
  * Rows over the last axis scaled to unit length: y = x / max(||x||, eps), eps = 1e-12 by default
  * (PyTorch's F.normalize(x, dim=-1)). A zero row stays zero instead of becoming NaN.
- * <p>Backward, per row, with n = ||x||: where n >= eps, y = x/n and dx = (dy - y (y . dy)) / n;
- * where n < eps, y = x/eps and dx = dy / eps. (At n = eps exactly the first branch is taken, as PyTorch's
+ * <p>Backward, per row, with n = ||x||: where n &gt;= eps, y = x/n and dx = (dy - y (y . dy)) / n;
+ * where n &lt; eps, y = x/eps and dx = dy / eps. (At n = eps exactly the first branch is taken, as PyTorch's
  * clamp_min passes the gradient at the bound.)
  */
 public final class L2Normalize {

@@ -5,7 +5,7 @@ import org.lrml.backend.UnaryOp;
 import org.lrml.tensor.Tensor;
 
 /**
- * y = ln x (NaN for x < 0, -inf at 0, as IEEE)
+ * y = ln x (NaN for x &lt; 0, -inf at 0, as IEEE)
  * <p>Backward: dx = dy / x.
  */
 public final class Log {

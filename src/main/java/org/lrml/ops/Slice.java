@@ -7,7 +7,7 @@ import org.lrml.tensor.Tensor;
 
 /**
  * y = x[..., start:end, ...] along one axis, step 1 (a copy, since tensors are contiguous). Negative
- * start/end count from the end of the axis as in Python; after that 0 <= start <= end <= size must hold
+ * start/end count from the end of the axis as in Python; after that 0 &lt;= start &lt;= end &lt;= size must hold
  * (out-of-range bounds are an error rather than silently clamped, so a wrong index is found early).
  * <p>Backward: dx = zeros of x's shape with dy copied into the sliced region (one strided copy).
  */

@@ -15,7 +15,8 @@ import org.lrml.io.AtomicFiles;
 /**
  * {@code metrics.json}: the headline numbers of an evaluation as fractions in [0, 1], written atomically.
  * Keys: {@code protocol}, {@code setup}, {@code ap_form}, {@code mAP}, {@code recall@1}, {@code recall@2},
- * {@code recall@4}, {@code recall@8}, {@code mAP@R}, {@code queries}, {@code skipped_queries},
+ * {@code recall@4}, {@code recall@8}, {@code mAP@R}, for the revisited protocols {@code mP@1}, {@code mP@5},
+ * {@code mP@10} (revisitop's precision at k), {@code queries}, {@code skipped_queries},
  * {@code database}, {@code dim}, {@code seconds}. When a protocol has several setups (revisited
  * Oxford/Paris: easy, medium, hard), the top level holds the primary one (medium) and {@code setups}
  * maps each setup name to its own object of the same keys. A metric without a value (no query had a
@@ -40,6 +41,11 @@ public final class MetricsJson {
             m.put("recall@" + k, number(r.recallAt(k)));
         }
         m.put("mAP@R", number(r.mapAtR()));
+        if (r.reportsPrecision()) {
+            for (int k : EvalResult.PRECISION_KS) {
+                m.put("mP@" + k, number(r.precisionAt(k)));
+            }
+        }
         m.put("queries", r.queries());
         m.put("skipped_queries", r.skippedQueries());
         m.put("database", r.database());

@@ -1,9 +1,13 @@
 package org.lrml.tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 import org.lrml.autograd.Autograd;
 import org.lrml.autograd.GradFn;
+import org.lrml.autograd.HookHandle;
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
 import org.lrml.backend.DType;
@@ -53,6 +57,8 @@ public final class Tensor {
     private Tensor grad;
     private GradFn gradFn;
     private String name;
+    /** Gradient hooks in registration order; null until the first (most tensors never have one). */
+    private List<UnaryOperator<Tensor>> hooks;
 
     private Tensor(Storage storage, int[] shape) {
         long n = Shape.numel(shape);
@@ -244,6 +250,37 @@ public final class Tensor {
 
     public Tensor grad() {
         return grad;
+    }
+
+    /**
+     * Calls {@code hook} with this tensor's gradient each time backward has summed it, before it is stored (a leaf's
+     * {@code grad}, {@link #retainGrad}) or passed on to the op that made this tensor. The hook may only look (return
+     * null), or return a tensor of the same shape, dtype and backend that replaces the gradient from then on (later
+     * hooks see the replacement). It runs under NoGrad, so it may use ordinary ops.
+     *
+     * @param hook the hook: gradient in, null or a replacement out
+     * @return the handle that removes the hook
+     */
+    public HookHandle registerHook(UnaryOperator<Tensor> hook) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("registerHook: this tensor " + Shape.str(shape) + " does not require grad,"
+                    + " so backward never computes its gradient; call requiresGrad(true) on a leaf first");
+        }
+        if (hooks == null) {
+            hooks = new ArrayList<>();
+        }
+        hooks.add(java.util.Objects.requireNonNull(hook, "hook"));
+        List<UnaryOperator<Tensor>> list = hooks;
+        return () -> list.remove(hook);
+    }
+
+    /**
+     * For autograd: the gradient hooks, in order (empty when none).
+     *
+     * @return the hooks
+     */
+    public List<UnaryOperator<Tensor>> gradHooks() {
+        return hooks == null ? List.of() : List.copyOf(hooks);
     }
 
     /** Replaces the gradient (for autograd and optimisers). Shape must match. */

@@ -2,14 +2,11 @@ package org.lrml.train;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 import org.lrml.backend.Backends;
@@ -18,19 +15,27 @@ import org.lrml.io.Npy;
 import org.lrml.io.NpyArray;
 import org.lrml.tensor.Tensor;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * A training checkpoint: one zip file (readable by NumPy's {@code np.load} as an .npz archive) holding
- * {@code meta.json} (format, completed epochs, the training config, the history so far) and one .npy entry
- * per tensor: {@code model/<name>.npy} for parameters and buffers, {@code optim/<name>.npy} for optimiser
- * state. Written atomically, so an interrupted write never damages an earlier checkpoint.
+ * {@code meta.json} (format, completed epochs, the training config, the history so far, and since version 2 the
+ * manifest {@code entries}: every tensor entry with its size and CRC-32) and one .npy entry per tensor:
+ * {@code model/<name>.npy} for parameters and buffers, {@code optim/<name>.npy} for optimiser state. Written
+ * atomically, so an interrupted write never damages an earlier checkpoint.
+ *
+ * <p>{@link #read} accepts a checkpoint only whole ({@link CheckpointReader}): a file cut anywhere, even exactly
+ * between two entries, lacks the zip's central directory and is refused, and an archive that is whole but lacks a
+ * tensor the manifest lists is refused as well; a missing optimiser state can therefore never be mistaken for a
+ * fresh one.
  */
 public record Checkpoint(Map<String, Object> meta, Map<String, NpyArray> model, Map<String, NpyArray> optimizer) {
     public static final String FORMAT = "lrml-checkpoint";
-    public static final int VERSION = 1;
+    /** The version this build writes: 2 added the manifest. */
+    public static final int VERSION = 2;
+    /** The key of the manifest in meta.json. */
+    static final String ENTRIES = "entries";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Completed epochs at the time of the checkpoint. */
@@ -76,86 +81,61 @@ public record Checkpoint(Map<String, Object> meta, Map<String, NpyArray> model, 
         return new Checkpoint(full, m, o);
     }
 
-    /** Writes the checkpoint atomically (temporary file, flush, fsync, rename). */
+    /**
+     * Writes the checkpoint atomically (temporary file, flush, fsync, rename). meta.json comes first and lists every
+     * tensor entry with its size and CRC-32, so a reader can tell a whole checkpoint from one that lost entries.
+     */
     public void write(Path file) throws IOException {
-        byte[] metaBytes = JSON.writeValueAsBytes(meta);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, NpyArray> e : model.entrySet()) {
+            entries.put("model/" + e.getKey() + ".npy", npyBytes(e.getValue()));
+        }
+        for (Map.Entry<String, NpyArray> e : optimizer.entrySet()) {
+            entries.put("optim/" + e.getKey() + ".npy", npyBytes(e.getValue()));
+        }
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        entries.forEach((name, bytes) -> manifest.put(name, manifestEntry(bytes)));
+        Map<String, Object> fullMeta = new LinkedHashMap<>(meta);
+        fullMeta.put("version", VERSION);
+        fullMeta.put(ENTRIES, manifest);
+        byte[] metaBytes = JSON.writeValueAsBytes(fullMeta);
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry("meta.json"));
             zip.write(metaBytes);
             zip.closeEntry();
-            for (Map.Entry<String, NpyArray> e : model.entrySet()) {
-                zip.putNextEntry(new ZipEntry("model/" + e.getKey() + ".npy"));
-                Npy.write(zip, e.getValue());
-                zip.closeEntry();
-            }
-            for (Map.Entry<String, NpyArray> e : optimizer.entrySet()) {
-                zip.putNextEntry(new ZipEntry("optim/" + e.getKey() + ".npy"));
-                Npy.write(zip, e.getValue());
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
                 zip.closeEntry();
             }
             zip.finish();
         });
     }
 
-    /** Reads and checks a checkpoint; every problem is an IOException naming the file. */
-    public static Checkpoint read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such checkpoint file");
-        }
-        Map<String, Object> meta = null;
-        Map<String, NpyArray> model = new LinkedHashMap<>();
-        Map<String, NpyArray> optim = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry e;
-            boolean any = false;
-            while ((e = zip.getNextEntry()) != null) {
-                any = true;
-                String name = e.getName();
-                byte[] bytes = readAll(zip);
-                if (name.equals("meta.json")) {
-                    meta = JSON.readValue(bytes, new TypeReference<Map<String, Object>>() { });
-                } else if (name.startsWith("model/") && name.endsWith(".npy")) {
-                    model.put(name.substring(6, name.length() - 4), Npy.read(bytes, file + ":" + name));
-                } else if (name.startsWith("optim/") && name.endsWith(".npy")) {
-                    optim.put(name.substring(6, name.length() - 4), Npy.read(bytes, file + ":" + name));
-                } else {
-                    throw new IOException(file + ": unexpected entry '" + name + "' in a checkpoint");
-                }
-            }
-            if (!any) {
-                throw new IOException(file + ": not an lrml checkpoint (not a zip archive, or empty)");
-            }
-        } catch (ZipException ze) {
-            throw new IOException(file + ": corrupt checkpoint (" + ze.getMessage() + ")", ze);
-        } catch (java.io.EOFException eof) {
-            throw new IOException(file + ": truncated checkpoint", eof);
-        } catch (com.fasterxml.jackson.core.JacksonException je) {
-            throw new IOException(file + ": corrupt meta.json in the checkpoint: " + je.getOriginalMessage(), je);
-        }
-        if (meta == null) {
-            throw new IOException(file + ": not an lrml checkpoint (no meta.json)");
-        }
-        if (!FORMAT.equals(meta.get("format"))) {
-            throw new IOException(file + ": not an lrml checkpoint (format '" + meta.get("format") + "')");
-        }
-        Object v = meta.get("version");
-        if (!(v instanceof Number n) || n.intValue() != VERSION) {
-            throw new IOException(file + ": checkpoint version " + v + " is not supported (this build reads version "
-                    + VERSION + ")");
-        }
-        if (!(meta.get("epoch") instanceof Number) || !(meta.get("config") instanceof Map)) {
-            throw new IOException(file + ": checkpoint meta.json lacks 'epoch' or 'config'");
-        }
-        if (model.isEmpty()) {
-            throw new IOException(file + ": checkpoint holds no model tensors");
-        }
-        return new Checkpoint(meta, model, optim);
+    private static byte[] npyBytes(NpyArray a) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        Npy.write(b, a);
+        return b.toByteArray();
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        in.transferTo(b);
-        return b.toByteArray();
+    /** {"bytes": N, "crc32": "8 hex digits"}: what the manifest records of one entry. */
+    static Map<String, Object> manifestEntry(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bytes", bytes.length);
+        m.put("crc32", String.format("%08x", crc.getValue()));
+        return m;
+    }
+
+    /**
+     * Reads and checks a checkpoint; every problem is an IOException naming the file: not a whole zip archive
+     * (truncated, or cut between entries), a damaged entry (CRC), an entry the manifest lists that is missing or
+     * differs, an unexpected or repeated entry, a meta.json of the wrong shape, a tensor that is not float or holds
+     * NaN or infinity (the trainer never saves a diverged network).
+     */
+    public static Checkpoint read(Path file) throws IOException {
+        return CheckpointReader.read(file);
     }
 }

@@ -23,10 +23,21 @@ import java.util.Map;
  * @param gemP                GeM's p after the epoch, or null for a network without a learnable pooling exponent
  * @param evalSeconds         time of the evaluation, or null when the epoch was not evaluated
  * @param metrics             the evaluation's metrics.json object ({@code report.MetricsJson}), or null
+ * @param gradients           per-parameter gradient norms and update/weight ratios over the epoch's steps
+ *                            ({@link GradientMonitor#summary()}), or null in records older than that key
  */
 public record EpochRecord(int epoch, String backend, double loss, int steps, int tuples, int skippedFewNegatives,
                           int skippedNoPositive, double mineSeconds, double trainSeconds, long trainImages,
-                          double imagesPerSecond, Double gemP, Double evalSeconds, Map<String, Object> metrics) {
+                          double imagesPerSecond, Double gemP, Double evalSeconds, Map<String, Object> metrics,
+                          Map<String, Object> gradients) {
+
+    /** A record without gradient statistics (as every record was before they existed). */
+    public EpochRecord(int epoch, String backend, double loss, int steps, int tuples, int skippedFewNegatives,
+                       int skippedNoPositive, double mineSeconds, double trainSeconds, long trainImages,
+                       double imagesPerSecond, Double gemP, Double evalSeconds, Map<String, Object> metrics) {
+        this(epoch, backend, loss, steps, tuples, skippedFewNegatives, skippedNoPositive, mineSeconds, trainSeconds,
+                trainImages, imagesPerSecond, gemP, evalSeconds, metrics, null);
+    }
 
     public EpochRecord {
         if ((evalSeconds == null) != (metrics == null)) {
@@ -38,7 +49,7 @@ public record EpochRecord(int epoch, String backend, double loss, int steps, int
     /** The same record with the evaluation that followed the epoch. */
     public EpochRecord withEvaluation(double seconds, Map<String, Object> metricsJson) {
         return new EpochRecord(epoch, backend, loss, steps, tuples, skippedFewNegatives, skippedNoPositive, mineSeconds,
-                trainSeconds, trainImages, imagesPerSecond, gemP, seconds, metricsJson);
+                trainSeconds, trainImages, imagesPerSecond, gemP, seconds, metricsJson, gradients);
     }
 
     public boolean evaluated() {
@@ -58,7 +69,10 @@ public record EpochRecord(int epoch, String backend, double loss, int steps, int
         return n.doubleValue();
     }
 
-    /** The history.json entry: fixed key order; gem_p, eval_seconds and metrics only when present. */
+    /**
+     * The history.json entry: fixed key order; gem_p, eval_seconds and metrics only when present; gradients (added
+     * after the keys of earlier records) only when present.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("epoch", epoch);
@@ -81,6 +95,9 @@ public record EpochRecord(int epoch, String backend, double loss, int steps, int
             r.put("eval_seconds", evalSeconds);
             r.put("metrics", metrics);
         }
+        if (gradients != null) {
+            r.put("gradients", gradients);
+        }
         return r;
     }
 
@@ -92,13 +109,17 @@ public record EpochRecord(int epoch, String backend, double loss, int steps, int
             throw new IllegalArgumentException(where + ": 'metrics' must be an object, got " + metrics);
         }
         Object backend = m.get("backend");
+        Object gradients = m.get("gradients");
+        if (gradients != null && !(gradients instanceof Map)) {
+            throw new IllegalArgumentException(where + ": 'gradients' must be an object, got " + gradients);
+        }
         return new EpochRecord(number(m, "epoch", where).intValue(), backend == null ? null : backend.toString(),
                 number(m, "loss", where).doubleValue(), number(m, "steps", where).intValue(),
                 number(m, "tuples", where).intValue(), number(m, "skipped_few_negatives", where).intValue(),
                 number(m, "skipped_no_positive", where).intValue(), number(m, "mine_seconds", where).doubleValue(),
                 number(m, "train_seconds", where).doubleValue(), number(m, "train_images", where).longValue(),
                 number(m, "images_per_second", where).doubleValue(), optional(m, "gem_p", where),
-                optional(m, "eval_seconds", where), (Map<String, Object>) metrics);
+                optional(m, "eval_seconds", where), (Map<String, Object>) metrics, (Map<String, Object>) gradients);
     }
 
     private static Number number(Map<String, Object> m, String key, String where) {

@@ -31,8 +31,9 @@ public record FusedTupleLoss(LossSpec spec) implements TrainingLoss {
         return spec.kind().name().toLowerCase(Locale.ROOT) + " (" + params + ")";
     }
 
-    /** A parameter value without trailing zeros: 1.2, 10, 0.05. */
+    /** A parameter value without trailing zeros: 1.2, 10, 0.05; very large or small ones as 1e+300, not 301 digits. */
     private static String num(double v) {
-        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        BigDecimal d = BigDecimal.valueOf(v).stripTrailingZeros();
+        return Math.abs(d.scale()) > 12 ? String.format(Locale.ROOT, "%.6g", v) : d.toPlainString();
     }
 }

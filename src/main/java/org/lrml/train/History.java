@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.lrml.report.Plots;
+import org.lrml.report.Plots.Chart;
 import org.lrml.report.TrainingHistory;
 
 /**
@@ -55,31 +56,52 @@ final class History {
         return m;
     }
 
-    /** The inverse of {@link #toMap()} (the "history" of a checkpoint's meta.json); null or empty: a new history. */
+    /**
+     * The inverse of {@link #toMap()} (the "history" of a checkpoint's meta.json); null or empty: a new history.
+     * Entries of the wrong JSON type are an {@link IllegalArgumentException} naming the key, never a cast failure.
+     */
     @SuppressWarnings("unchecked")
     static History fromMap(Map<String, Object> m) {
         History h = new History();
         if (m == null || m.isEmpty()) {
             return h;
         }
-        h.untrained = (Map<String, Object>) m.get("untrained");
+        Object u = m.get("untrained");
+        if (u != null && !(u instanceof Map)) {
+            throw new IllegalArgumentException("history: 'untrained' must be an object, got " + brief(u));
+        }
+        h.untrained = (Map<String, Object>) u;
         Object e = m.get("epochs");
         if (e != null) {
-            List<Object> list = (List<Object>) e;
+            if (!(e instanceof List<?> list)) {
+                throw new IllegalArgumentException("history: 'epochs' must be a list, got " + brief(e));
+            }
             for (int i = 0; i < list.size(); i++) {
                 if (!(list.get(i) instanceof Map<?, ?> record)) {
-                    throw new IllegalArgumentException("history: epoch entry " + i + " is not an object: " + list.get(i));
+                    throw new IllegalArgumentException("history: epoch entry " + i + " is not an object: "
+                            + brief(list.get(i)));
                 }
                 h.epochs.add(EpochRecord.fromMap((Map<String, Object>) record, "history: epoch entry " + i));
             }
         }
         Object s = m.get("step_losses");
         if (s != null) {
-            for (Object o : (List<Object>) s) {
-                h.stepLosses.add(((Number) o).doubleValue());
+            if (!(s instanceof List<?> losses)) {
+                throw new IllegalArgumentException("history: 'step_losses' must be a list, got " + brief(s));
+            }
+            for (int i = 0; i < losses.size(); i++) {
+                if (!(losses.get(i) instanceof Number n)) {
+                    throw new IllegalArgumentException("history: step loss " + i + " is not a number: "
+                            + brief(losses.get(i)));
+                }
+                h.stepLosses.add(n.doubleValue());
             }
         }
         return h;
+    }
+
+    private static String brief(Object o) {
+        return org.lrml.io.Printable.of(String.valueOf(o), 60);
     }
 
     /** The view the plotting code draws: step losses, and per epoch mean loss, mAP and Recall@1. */
@@ -149,6 +171,39 @@ final class History {
             }
             charts.add(new Plots.Chart(title + ": retrieval (epoch 0 = untrained)", "epoch", "%", series));
         }
+        Chart gradients = gradientChart(title);
+        if (gradients != null) {
+            charts.add(gradients);
+        }
         return charts;
+    }
+
+    /** Each parameter's mean gradient norm per epoch (log10), or null when no epoch recorded gradients. */
+    @SuppressWarnings("unchecked")
+    private Plots.Chart gradientChart(String title) {
+        Map<String, List<double[]>> byParam = new LinkedHashMap<>();
+        for (EpochRecord e : epochs) {
+            if (e.gradients() == null || !(e.gradients().get("parameters") instanceof Map<?, ?> params)) {
+                continue;
+            }
+            for (Map.Entry<?, ?> p : params.entrySet()) {
+                Object v = p.getValue() instanceof Map<?, ?> m ? m.get("grad_norm_mean") : null;
+                if (v instanceof Number n && n.doubleValue() > 0) {
+                    byParam.computeIfAbsent(String.valueOf(p.getKey()), k -> new ArrayList<>())
+                            .add(new double[]{e.epoch(), Math.log10(n.doubleValue())});
+                }
+            }
+        }
+        if (byParam.isEmpty()) {
+            return null;
+        }
+        List<Plots.Series> series = new ArrayList<>();
+        for (Map.Entry<String, List<double[]>> p : byParam.entrySet()) {
+            double[] x = p.getValue().stream().mapToDouble(a -> a[0]).toArray();
+            double[] y = p.getValue().stream().mapToDouble(a -> a[1]).toArray();
+            series.add(new Plots.Series(p.getKey(), x, y));
+        }
+        return new Plots.Chart(title + ": gradient norm per parameter (mean over steps)", "epoch", "log10 ||grad||",
+                series);
     }
 }

@@ -35,12 +35,20 @@ public final class NetExtractor implements DescriptorExtractor {
         this.batch = batch;
     }
 
-    /** The network of a checkpoint, on the backend (cpu, cuda or auto). */
+    /**
+     * The network of a checkpoint, on the backend (cpu, cuda or auto). A checkpoint that does not read, or whose
+     * tensors do not fit its config's network, is an IOException naming the file.
+     */
     public static NetExtractor load(Path checkpoint, String backendName, int longestSide) throws IOException {
-        Checkpoint c = Checkpoint.read(checkpoint);
-        TrainConfig cfg = c.config();
+        NetCheckpoint read = NetCheckpoint.read(checkpoint);
+        Checkpoint c = read.checkpoint();
+        TrainConfig cfg = read.config();
         RetrievalNet net = new RetrievalNet(cfg.net(), new Rng(cfg.schedule().seed()).fork(0));
-        net.loadStateDict(c.modelTensors());
+        try {
+            net.loadStateDict(c.modelTensors());
+        } catch (IllegalArgumentException e) {
+            throw NetCheckpoint.doesNotFit(checkpoint, "model", e);
+        }
         Backend b = Backends.byName(backendName);
         net.to(b);
         net.train(false);

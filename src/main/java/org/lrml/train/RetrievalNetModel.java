@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
+import org.lrml.backend.DType;
 import org.lrml.nn.RetrievalNet;
 import org.lrml.optim.ParamGroup;
 import org.lrml.tensor.Tensor;
@@ -23,7 +24,8 @@ public final class RetrievalNetModel implements RetrievalModel {
 
     @Override
     public Tensor forward(Tensor images) {
-        return net.forward(images);
+        DType dtype = net.parameters().get(0).dtype();
+        return net.call(images.dtype() == dtype ? images : images.to(dtype));
     }
 
     @Override

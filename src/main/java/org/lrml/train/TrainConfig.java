@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
+import org.lrml.backend.DType;
 import org.lrml.backend.LossSpec;
 import org.lrml.data.FashionMnist;
 import org.lrml.mining.TupleMiner;
@@ -25,16 +26,53 @@ import org.lrml.nn.RetrievalNet;
  * @param loss         the loss and its parameters
  * @param optimization Adam's learning rate and weight decay, and GeM's p learning-rate multiplier
  * @param net          the network's shape
+ * @param dtype        element type of the network, its gradients and the optimiser state (float64: CPU only)
+ * @param clipping     gradient clipping before each optimiser step (off by default)
  */
 public record TrainConfig(String backend, Data data, Schedule schedule, TupleMiner.Config miner, LossSpec loss,
-                          Optimization optimization, RetrievalNet.Config net) {
+                          Optimization optimization, RetrievalNet.Config net, DType dtype, Clipping clipping) {
 
     public TrainConfig {
         if (backend == null || data == null || schedule == null || miner == null || loss == null || optimization == null
-                || net == null) {
+                || net == null || dtype == null || clipping == null) {
             throw new IllegalArgumentException("training config: every part is required, got backend " + backend
                     + ", data " + data + ", schedule " + schedule + ", miner " + miner + ", loss " + loss
-                    + ", optimization " + optimization + ", net " + net);
+                    + ", optimization " + optimization + ", net " + net + ", dtype " + dtype + ", clipping " + clipping);
+        }
+    }
+
+    /** A float32 config without clipping (the form every config had before those two choices existed). */
+    public TrainConfig(String backend, Data data, Schedule schedule, TupleMiner.Config miner, LossSpec loss,
+                       Optimization optimization, RetrievalNet.Config net) {
+        this(backend, data, schedule, miner, loss, optimization, net, DType.F32, Clipping.NONE);
+    }
+
+    /**
+     * Gradient clipping before each optimiser step, as PyTorch's {@code clip_grad_value_} then
+     * {@code clip_grad_norm_}: every gradient entry into [-value, value], then all gradients scaled by
+     * {@code norm / (total + 1e-6)} when their total L2 norm exceeds {@code norm}. 0 turns either off.
+     *
+     * @param norm  largest total gradient norm (0: off)
+     * @param value largest absolute gradient entry (0: off)
+     */
+    public record Clipping(double norm, double value) {
+        /** No clipping. */
+        public static final Clipping NONE = new Clipping(0, 0);
+
+        public Clipping {
+            if (!(norm >= 0) || Double.isInfinite(norm)) {
+                throw new IllegalArgumentException("training: --clip-grad-norm must be finite and >= 0 (0 = off), got "
+                        + norm);
+            }
+            if (!(value >= 0) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException("training: --clip-grad-value must be finite and >= 0 (0 = off), got "
+                        + value);
+            }
+        }
+
+        /** Whether any clipping is on. */
+        public boolean any() {
+            return norm > 0 || value > 0;
         }
     }
 
@@ -168,6 +206,9 @@ public record TrainConfig(String backend, Data data, Schedule schedule, TupleMin
         private double gemLrMultiplier = 10.0;
         private double weightDecay = 1e-6;
         private RetrievalNet.Config net = RetrievalNet.Config.fashionMnist();
+        private DType dtype = DType.F32;
+        private double clipGradNorm = 0;
+        private double clipGradValue = 0;
 
         private Builder() {
         }
@@ -190,6 +231,9 @@ public record TrainConfig(String backend, Data data, Schedule schedule, TupleMin
             gemLrMultiplier = c.optimization().gemLrMultiplier();
             weightDecay = c.optimization().weightDecay();
             net = c.net();
+            dtype = c.dtype();
+            clipGradNorm = c.clipping().norm();
+            clipGradValue = c.clipping().value();
         }
 
         public Builder backend(String v) {
@@ -272,11 +316,27 @@ public record TrainConfig(String backend, Data data, Schedule schedule, TupleMin
             return this;
         }
 
+        public Builder dtype(DType v) {
+            dtype = v;
+            return this;
+        }
+
+        public Builder clipGradNorm(double v) {
+            clipGradNorm = v;
+            return this;
+        }
+
+        public Builder clipGradValue(double v) {
+            clipGradValue = v;
+            return this;
+        }
+
         /** The config; an invalid value is an error naming its flag and value. */
         public TrainConfig build() {
             return new TrainConfig(backend, new Data(dataDir, protocol),
                     new Schedule(epochs, queries, pool, tuplesPerStep, evalEvery, describeBatch, seed), miner, loss,
-                    new Optimization(lr, gemLrMultiplier, weightDecay), net);
+                    new Optimization(lr, gemLrMultiplier, weightDecay), net, dtype,
+                    new Clipping(clipGradNorm, clipGradValue));
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.lrml.backend.DType;
 import org.lrml.backend.LossKind;
 import org.lrml.backend.LossSpec;
 import org.lrml.mining.TupleMiner;
@@ -43,6 +44,16 @@ final class TrainConfigJson {
         m.put("net", netMap(c.net()));
         m.put("eval_every", s.evalEvery());
         m.put("describe_batch", s.describeBatch());
+        // Written only when they differ from the defaults, so a default run's config.json is what it always was.
+        if (c.dtype() != DType.F32) {
+            m.put("dtype", c.dtype().numpyName());
+        }
+        if (c.clipping().norm() > 0) {
+            m.put("clip_grad_norm", c.clipping().norm());
+        }
+        if (c.clipping().value() > 0) {
+            m.put("clip_grad_value", c.clipping().value());
+        }
         return m;
     }
 
@@ -98,7 +109,20 @@ final class TrainConfigJson {
                 .net(net)
                 .evalEvery(integer(m, "eval_every"))
                 .describeBatch(integer(m, "describe_batch"))
+                .dtype(m.get("dtype") == null ? DType.F32 : dtype(str(m, "dtype")))
+                .clipGradNorm(m.get("clip_grad_norm") == null ? 0 : num(m, "clip_grad_norm"))
+                .clipGradValue(m.get("clip_grad_value") == null ? 0 : num(m, "clip_grad_value"))
                 .build();
+    }
+
+    /** "float32" or "float64" (NumPy's names, as --dtype takes them). */
+    static DType dtype(String name) {
+        for (DType d : DType.values()) {
+            if (d.numpyName().equals(name)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("training config: dtype '" + name + "' is not float32 or float64");
     }
 
     /** net.widths: a JSON list of numbers (or the int[] of {@link #toMap} itself). */

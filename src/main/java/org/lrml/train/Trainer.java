@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 
+import org.lrml.autograd.AnomalyMode;
 import org.lrml.backend.Backend;
 import org.lrml.eval.EvalResult;
 import org.lrml.loss.Tuples;
@@ -16,6 +17,7 @@ import org.lrml.mining.TupleMiner;
 import org.lrml.optim.Optimizer;
 import org.lrml.optim.ParamGroup;
 import org.lrml.ops.Concat;
+import org.lrml.profile.Profiler;
 import org.lrml.report.MetricsJson;
 import org.lrml.report.ProgressBar;
 import org.lrml.tensor.MemoryScope;
@@ -35,6 +37,12 @@ import org.lrml.util.Version;
  * <p>Every random choice of epoch e comes from {@code new Rng(seed).fork(e)} (the assembler draws the weights from
  * {@code fork(0)}), so a run resumed from the checkpoint of epoch e draws exactly what the uninterrupted run drew;
  * with the CPU backend's deterministic kernels it ends bit for bit the same.
+ *
+ * <p>Options that do not change the numbers: {@link #profile} (a {@link Profiler} over the run: the table, then
+ * profile.json and trace.json in the run folder; each step is a "step" with the phases data, forward, backward,
+ * gradients and optimizer, each epoch has the phases mine and evaluate) and {@link #detectAnomaly} ({@link AnomalyMode}
+ * over the run). Every epoch's record carries each parameter's gradient norms and update ratios
+ * ({@link GradientMonitor}), which also clips gradients when the config asks for it.
  */
 public final class Trainer {
     private final TrainingParts parts;
@@ -50,10 +58,15 @@ public final class Trainer {
     private final double[] baseLr;
     private final History history;
     private final int startEpoch;
+    private final GradientMonitor gradients;
     private DrawsLog draws;
+    private boolean profile;
+    private boolean detectAnomaly;
+    /** Optimiser steps this Trainer made; a non-finite loss before the first cannot be the learning rate's doing. */
+    private long updates;
 
-    private Trainer(TrainingParts parts, TrainConfig.Schedule schedule, Map<String, Object> config, RunFolder folder,
-                    PrintStream log, Checkpoint resume) {
+    private Trainer(TrainingParts parts, TrainConfig.Schedule schedule, TrainConfig.Clipping clipping,
+                    Map<String, Object> config, RunFolder folder, PrintStream log, Checkpoint resume) {
         this.parts = parts;
         this.schedule = schedule;
         this.config = config;
@@ -63,6 +76,8 @@ public final class Trainer {
         this.model = parts.model();
         this.optimizer = parts.optimizer();
         this.descriptors = new Descriptors(model, backend, schedule.describeBatch());
+        this.gradients = new GradientMonitor(GradientMonitor.names(optimizer.params(), model.stateDict()),
+                optimizer.params(), clipping);
         List<ParamGroup> groups = optimizer.paramGroups();
         this.baseLr = new double[groups.size()];
         double[] weightDecay = new double[groups.size()];
@@ -92,7 +107,13 @@ public final class Trainer {
      */
     public static Trainer start(TrainingParts parts, TrainConfig.Schedule schedule, Map<String, Object> config,
                                 RunFolder folder, PrintStream log) {
-        return new Trainer(parts, schedule, config, folder, log, null);
+        return start(parts, schedule, TrainConfig.Clipping.NONE, config, folder, log);
+    }
+
+    /** {@link #start(TrainingParts, TrainConfig.Schedule, Map, RunFolder, PrintStream)} with gradient clipping. */
+    public static Trainer start(TrainingParts parts, TrainConfig.Schedule schedule, TrainConfig.Clipping clipping,
+                                Map<String, Object> config, RunFolder folder, PrintStream log) {
+        return new Trainer(parts, schedule, clipping, config, folder, log, null);
     }
 
     /**
@@ -101,13 +122,25 @@ public final class Trainer {
      */
     public static Trainer resume(TrainingParts parts, TrainConfig.Schedule schedule, Map<String, Object> config,
                                  RunFolder folder, Path file, Checkpoint checkpoint, PrintStream log) {
+        return resume(parts, schedule, TrainConfig.Clipping.NONE, config, folder, file, checkpoint, log);
+    }
+
+    /** {@link #resume(TrainingParts, TrainConfig.Schedule, Map, RunFolder, Path, Checkpoint, PrintStream)} with clipping. */
+    public static Trainer resume(TrainingParts parts, TrainConfig.Schedule schedule, TrainConfig.Clipping clipping,
+                                 Map<String, Object> config, RunFolder folder, Path file, Checkpoint checkpoint,
+                                 PrintStream log) {
         if (checkpoint.epoch() > schedule.epochs()) {
             throw new IllegalArgumentException("--resume: the checkpoint " + file + " has " + checkpoint.epoch()
                     + " epochs, more than --epochs " + schedule.epochs());
         }
         log.println("resuming " + folder + " from " + file.getFileName() + " (epoch " + checkpoint.epoch() + " of "
                 + schedule.epochs() + ")");
-        return new Trainer(parts, schedule, config, folder, log, checkpoint);
+        try {
+            return new Trainer(parts, schedule, clipping, config, folder, log, checkpoint);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": the checkpoint does not fit the run it resumes: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -123,6 +156,28 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Profile the run: the table at the end, profile.json and trace.json in the run folder.
+     *
+     * @param on whether to
+     * @return this trainer
+     */
+    public Trainer profile(boolean on) {
+        profile = on;
+        return this;
+    }
+
+    /**
+     * Stop at the first NaN or infinity any op makes, naming the op ({@link AnomalyMode}); slow.
+     *
+     * @param on whether to
+     * @return this trainer
+     */
+    public Trainer detectAnomaly(boolean on) {
+        detectAnomaly = on;
+        return this;
+    }
+
     public RetrievalModel model() {
         return model;
     }
@@ -131,10 +186,30 @@ public final class Trainer {
         return folder;
     }
 
-    /** Runs the remaining epochs; returns the final metrics. */
+    /** Runs the remaining epochs (profiled, or under anomaly mode, if asked); returns the final metrics. */
     public EvalResult run() throws IOException {
-        folder.create();
+        try (AnomalyMode a = detectAnomaly ? AnomalyMode.enable() : null) {
+            if (!profile) {
+                return runEpochs();
+            }
+            EvalResult result;
+            try (Profiler p = Profiler.start()) {
+                result = runEpochs();
+                p.close();
+                log.print(p.report().table());
+                folder.writeProfile(p);
+                log.println("wrote " + folder.profileJson() + " and " + folder.traceJson().getFileName()
+                        + " (open it in https://ui.perfetto.dev or chrome://tracing)");
+            }
+            return result;
+        }
+    }
+
+    private EvalResult runEpochs() throws IOException {
+        // config.json before checkpoints/: a run killed in between holds no run yet (a fresh start may reuse --out);
+        // one killed after it can be resumed from its config even before the first checkpoint.
         folder.writeConfig(config);
+        folder.create();
         log.printf(Locale.ROOT, "lrml train: %s protocol, %d training images, backend %s, network %s (%d parameters),"
                         + " loss %s, %s%n", parts.evaluation().name(), parts.data().size(), backend.name(),
                 model.describe(), model.parameterCount(), parts.loss().describe(), parts.mining().describe());
@@ -153,7 +228,9 @@ public final class Trainer {
             requireFiniteState(epoch);
             if (schedule.evaluatesAfter(epoch)) {
                 long t0 = System.nanoTime();
-                last = evaluate("epoch " + epoch);
+                try (Profiler.Scope ph = Profiler.phase("evaluate")) {
+                    last = evaluate("epoch " + epoch);
+                }
                 record = record.withEvaluation(seconds(t0), MetricsJson.toMap(last));
             }
             history.recordEpoch(record);
@@ -162,7 +239,9 @@ public final class Trainer {
             log.println(EpochLines.epoch(record, schedule.epochs()));
         }
         if (last == null) {
-            last = evaluate("final");
+            try (Profiler.Scope ph = Profiler.phase("evaluate")) {
+                last = evaluate("final");
+            }
         }
         folder.writeMetrics(last);
         folder.writeGallery(parts.evaluation().galleryTitle(),
@@ -183,7 +262,10 @@ public final class Trainer {
         long t0 = System.nanoTime();
         int[] queries = parts.data().drawQueries(rng, schedule.queries());
         int[] pool = parts.data().drawPool(rng, schedule.pool());
-        TupleMiner.Mined mined = mine(epoch, queries, pool, rng.fork(1));
+        TupleMiner.Mined mined;
+        try (Profiler.Scope ph = Profiler.phase("mine")) {
+            mined = mine(epoch, queries, pool, rng.fork(1));
+        }
         long t1 = System.nanoTime();
         Tuples tuples = mined.tuples();
         int m = tuples.m();
@@ -218,7 +300,7 @@ public final class Trainer {
         OptionalDouble p = model.poolingExponent();
         return new EpochRecord(epoch, backend.name(), lossSum / steps, steps, m, mined.skippedFewNegatives(),
                 mined.skippedNoPositive(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, images, images / ((t2 - t1) / 1e9),
-                p.isPresent() ? p.getAsDouble() : null, null, null);
+                p.isPresent() ? p.getAsDouble() : null, null, null, gradients.summary());
     }
 
     /** Describes the epoch's queries and pool with the current network and mines its tuples. */
@@ -246,25 +328,46 @@ public final class Trainer {
 
     /** One optimiser step on a batch of tuples; returns its loss. A non-finite loss stops the run before the step. */
     private double step(StepBatch b, int epoch, int step) {
-        try (MemoryScope scope = MemoryScope.open()) {
-            Tensor l = parts.loss().apply(forward(b.images()), b.tuples());
-            double loss = l.item();
+        try (MemoryScope scope = MemoryScope.open(); Profiler.Scope st = Profiler.step("step")) {
+            List<Tensor> batches;
+            try (Profiler.Scope ph = Profiler.phase("data")) {
+                batches = parts.data().tensors(b.images(), backend);
+            }
+            Tensor l;
+            double loss;
+            try (Profiler.Scope ph = Profiler.phase("forward")) {
+                l = parts.loss().apply(forward(batches), b.tuples());
+                loss = l.item();
+            }
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
                         + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier epochs in %s"
-                        + " are intact; try a lower --lr", loss, epoch, step, optimizer.paramGroups().get(0).lr(),
-                        folder.checkpoints()));
+                        + " are intact; %s", loss, epoch, step, optimizer.paramGroups().get(0).lr(),
+                        folder.checkpoints(), updates == 0 ? "no update was made yet in this run, so the learning rate"
+                                + " is not the cause: check the loss parameters (" + parts.loss().describe() + ") and"
+                                + " the data" : "try a lower --lr"));
             }
-            l.backward();
-            optimizer.step();
-            optimizer.zeroGrad();
+            try (Profiler.Scope ph = Profiler.phase("backward")) {
+                l.backward();
+            }
+            try (Profiler.Scope ph = Profiler.phase("gradients")) {
+                gradients.afterBackward();
+                gradients.beforeStep();
+            }
+            try (Profiler.Scope ph = Profiler.phase("optimizer")) {
+                optimizer.step();
+                optimizer.zeroGrad();
+                updates++;
+            }
+            try (Profiler.Scope ph = Profiler.phase("gradients")) {
+                gradients.afterStep();
+            }
             return loss;
         }
     }
 
     /** Descriptors of a step's images in training mode (one forward pass per tensor the set hands out). */
-    private Tensor forward(int[] rows) {
-        List<Tensor> batches = parts.data().tensors(rows, backend);
+    private Tensor forward(List<Tensor> batches) {
         if (batches.size() == 1) {
             return model.forward(batches.get(0));
         }

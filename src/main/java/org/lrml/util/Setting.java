@@ -33,6 +33,8 @@ public enum Setting {
     CUDA_BINDING("lrml.cuda.binding", "jcuda or ffm: try only that binding of the vendor libraries", "both"),
     CUDA_CUBLAS_MATH("lrml.cuda.cublas.math", "default or pedantic: cuBLAS math mode", "default (FP32, no TF32)"),
     CUDA_CUDNN_WORKSPACE_MIB("lrml.cuda.cudnn.workspaceMiB", "largest cuDNN workspace in MiB", "1024"),
+    PROFILE_PEAK("lrml.profile.peak", "GFLOPS,GBPS: the ceilings the profiler's table rates are a share of (e.g."
+            + " 480,40)", "measured with the backend's own SGEMM and copy when the profiler closes"),
     DEBUG("lrml.debug", "true: print the stack trace of an internal error", "false");
 
     private final String key;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The one tolerance rule of the project: actual matches expected when
- * |actual - expected| <= atol + rtol * |expected| for every element, with NaN matching only NaN and
+ * |actual - expected| &lt;= atol + rtol * |expected| for every element, with NaN matching only NaN and
  * infinities matching only themselves. Comparisons against an all-zero expectation are refused, since
  * they prove nothing. A failure message points: what, shape, first bad index, both values, the number of
  * bad elements, and the max abs and rel errors.

@@ -200,8 +200,8 @@ class BlockedEvalCommandTest {
         String dims = EvalCommandTest.errorLine(plus(labelArgs(dir.resolve("o")), "--distractors", wide.toString()));
         assertTrue(dims.contains("--distractors") && dims.contains("wide.npy") && dims.contains("dimension 7"), dims);
 
-        String backend = EvalCommandTest.errorLine(plus(labelArgs(dir.resolve("o")), "--backend", "cuda"));
-        assertTrue(backend.contains("--backend cuda applies to blocked evaluation"), backend);
+        String qe = EvalCommandTest.errorLine(plus(plus(labelArgs(dir.resolve("o")), "--blocked"), "--qe", "2"));
+        assertTrue(qe.contains("not applied in blocked mode"), qe);
 
         String oxford = EvalCommandTest.errorLine("eval", "--blocked", "--protocol", "oxford5k", "--dataset",
                 dir.toString(), "--query-descriptors", wide.toString(), "--db-descriptors", wide.toString(), "--out", out);

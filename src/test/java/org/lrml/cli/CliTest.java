@@ -49,7 +49,9 @@ class CliTest {
 
     @Test
     void unknownFlagIsAnError() {
-        String err = run(2, "gradcheck", "--no-such-flag")[1];
+        String err = run(1, "gradcheck", "--no-such-flag")[1];
         assertTrue(err.contains("--no-such-flag"), err);
+        assertEquals(1, err.strip().lines().count(), "one line, as the README promises: " + err);
+        assertTrue(err.startsWith("lrml gradcheck: error: "), err);
     }
 }

@@ -108,7 +108,7 @@ class EvalCommandTest {
         Npy.write(nanFile, NpyArray.of(nan, 37, 6));
         String notFinite = errorLine("eval", "--query-descriptors", nanFile.toString(), "--query-labels", ql.toString(),
                 "--exclude-self", "--out", out);
-        assertTrue(notFinite.contains("descriptor 5 has NaN at dimension 2"), notFinite);
+        assertTrue(notFinite.contains("nan.npy") && notFinite.contains("row 5 holds NaN at dimension 2"), notFinite);
 
         String noDb = errorLine("eval", "--query-descriptors", q.toString(), "--query-labels", ql.toString(),
                 "--out", out);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /** {@code lrml train --help} shows every default, and they are exactly the builder's. */
 class TrainDefaultsTest {
     private static final List<String> WITHOUT_DEFAULT = List.of("--out", "--resume", "--draws-out", "--margin",
-            "--help", "--version");
+            "--help", "--version", "--profile", "--detect-anomaly");
 
     private static TrainCommand parse(String... args) {
         TrainCommand cmd = new TrainCommand();

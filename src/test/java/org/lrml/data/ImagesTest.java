@@ -74,12 +74,13 @@ class ImagesTest {
             d[i] = (float) rng.nextDouble();
         }
         ChwImage img = new ChwImage(2, 5, 7, d);
-        ChwImage c = Images.crop(img, new BoundingBox(1.4, 0.6, 4.5, 9));
-        // x 1..5 (4.5 rounds up), y 1..5 (clipped to the height).
-        assertEquals(4, c.width());
+        ChwImage c = Images.crop(img, new BoundingBox(1.4, 0.6, 5.5, 9));
+        // x 1..6 (5.5 rounds to even, as Pillow's crop), y 1..5 (clipped to the height).
+        assertEquals(5, c.width());
         assertEquals(4, c.height());
         assertEquals(img.at(1, 1, 1), c.at(1, 0, 0), 0f);
         assertEquals(img.at(0, 4, 4), c.at(0, 3, 3), 0f);
+        assertEquals(3, Images.crop(img, new BoundingBox(1.4, 0.6, 4.5, 9)).width(), "4.5 rounds to 4");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Images.crop(img, new BoundingBox(8, 0, 9, 2)));
         assertTrue(e.getMessage().contains("7 x 5"), e.getMessage());

@@ -17,6 +17,7 @@ import org.lrml.backend.family.Similarity;
 import org.lrml.backend.family.Softmax;
 import org.lrml.backend.family.TupleLoss;
 import org.lrml.backend.DType;
+import org.lrml.backend.FamilyCalls;
 
 /**
  * The pure-Java backend: the executable specification of every primitive, with fast float32 paths for
@@ -158,67 +159,67 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Elementwise elementwise() {
-        return CpuElementwise.INSTANCE;
+        return FamilyCalls.observed(this, Elementwise.class, CpuElementwise.INSTANCE);
     }
 
     @Override
     public Reduce reduce() {
-        return CpuReduce.INSTANCE;
+        return FamilyCalls.observed(this, Reduce.class, CpuReduce.INSTANCE);
     }
 
     @Override
     public Layout layout() {
-        return CpuLayout.INSTANCE;
+        return FamilyCalls.observed(this, Layout.class, CpuLayout.INSTANCE);
     }
 
     @Override
     public Gemm gemm() {
-        return CpuGemm.INSTANCE;
+        return FamilyCalls.observed(this, Gemm.class, CpuGemm.INSTANCE);
     }
 
     @Override
     public Conv conv() {
-        return CpuConv.INSTANCE;
+        return FamilyCalls.observed(this, Conv.class, CpuConv.INSTANCE);
     }
 
     @Override
     public Pool pool() {
-        return CpuPool.INSTANCE;
+        return FamilyCalls.observed(this, Pool.class, CpuPool.INSTANCE);
     }
 
     @Override
     public Batchnorm batchnorm() {
-        return CpuBatchNorm.INSTANCE;
+        return FamilyCalls.observed(this, Batchnorm.class, CpuBatchNorm.INSTANCE);
     }
 
     @Override
     public Softmax softmax() {
-        return CpuSoftmax.INSTANCE;
+        return FamilyCalls.observed(this, Softmax.class, CpuSoftmax.INSTANCE);
     }
 
     @Override
     public Dropout dropout() {
-        return CpuDropout.INSTANCE;
+        return FamilyCalls.observed(this, Dropout.class, CpuDropout.INSTANCE);
     }
 
     @Override
     public Similarity similarity() {
-        return CpuSimilarity.INSTANCE;
+        return FamilyCalls.observed(this, Similarity.class, CpuSimilarity.INSTANCE);
     }
 
     @Override
     public Ranking ranking() {
-        return CpuRanking.INSTANCE;
+        return FamilyCalls.observed(this, Ranking.class, CpuRanking.INSTANCE);
     }
 
     @Override
     public TupleLoss tupleLoss() {
-        return CpuTupleLoss.INSTANCE;
+        return FamilyCalls.observed(this, TupleLoss.class, CpuTupleLoss.INSTANCE);
     }
 
     @Override
     public Optim optim() {
-        return CpuOptim.INSTANCE;
+        return FamilyCalls.observed(this, Optim.class, CpuOptim.INSTANCE);
     }
 
     @Override

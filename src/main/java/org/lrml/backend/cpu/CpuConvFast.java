@@ -6,13 +6,16 @@ import org.lrml.backend.ConvGeometry;
  * Float32 convolution: picks the fastest path that serves the geometry, each tested against the
  * reference loops of {@link CpuConv}.
  * <ul>
- *   <li>{@link CpuConvImplicit}, from {@value CpuConvImplicit#MIN_CHANNELS} input and output channels per
- *       group: forward (needs the Vector API), stride-1 backward data (the forward of the transposed
+ *   <li>{@link CpuConvImplicit}, from {@value CpuConvImplicit#MIN_CHANNELS} inputs per tap (input channels per
+ *       group, or a whole kernel row's KW C channels without groups and width dilation, so an RGB 7x7 stem
+ *       qualifies) and output channels per group: forward (needs the Vector API), stride-1 backward data (the forward of the transposed
  *       geometry, so the input channels count as its outputs), and the filter gradient (from
  *       {@value CpuConvImplicit#MIN_CHANNELS} input channels), on a channels-last copy of the input, with no
  *       patch matrix for the forward.
  *   <li>{@link CpuConvIm2col}: im2col + the packed GEMM, for few channels per group (the first layer of a
- *       network), strided backward data, and JVMs without the Vector API.
+ *       network), strided backward data, and JVMs without the Vector API; and the forward of deep 1x1
+ *       convolutions (ResNet's bottlenecks and projections), which are one GEMM per image with the weights
+ *       packed once for the batch ({@link CpuConvIm2col#forwardPointwise}).
  * </ul>
  * Measured on the benchmark CNN's layers (single thread, bench/run ConvBench for the defaults): with 32 and
  * 64 input channels the channels-last path takes 60-75% of im2col's time in the forward and 55% in backward
@@ -24,7 +27,9 @@ final class CpuConvFast {
     }
 
     static void forward(ConvGeometry g, float[] x, float[] w, float[] y) {
-        if (CpuConvImplicit.canForward(g)) {
+        if (CpuConvIm2col.pointwiseAnyStride(g) && g.cIn() >= CpuConvImplicit.MIN_CHANNELS) {
+            CpuConvIm2col.forwardPointwise(g, x, w, y);
+        } else if (CpuConvImplicit.canForward(g)) {
             CpuConvImplicit.forward(g, x, w, y);
         } else {
             CpuConvIm2col.forward(g, x, w, y);

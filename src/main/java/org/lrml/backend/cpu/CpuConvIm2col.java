@@ -37,6 +37,41 @@ final class CpuConvIm2col {
         return g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
     }
 
+    /** A 1x1 convolution without padding or groups, at any stride: a product of the weights and the input. */
+    static boolean pointwiseAnyStride(ConvGeometry g) {
+        return g.kh() == 1 && g.kw() == 1 && g.padH() == 0 && g.padW() == 0 && g.groups() == 1;
+    }
+
+    /**
+     * The forward of {@link #pointwiseAnyStride} geometries without a column matrix: Y_n (O x P) = W (O x C) X_n
+     * (C x P) for every image n as one batched GEMM whose weights are packed once. A strided convolution first
+     * copies the sampled pixels (every s-th row and column) into a contiguous (N, C, OH, OW) buffer. Each output is
+     * the GEMM's sum over C in its fixed order, so the result does not depend on the thread count.
+     */
+    static void forwardPointwise(ConvGeometry g, float[] x, float[] w, float[] y) {
+        int p = g.outH() * g.outW();
+        int c = g.cIn();
+        float[] src = x;
+        if (g.strideH() != 1 || g.strideW() != 1) {
+            float[] sampled = SCRATCH.get(0, g.n() * c * p);
+            int h = g.h();
+            int wd = g.w();
+            CpuParallel.forChunks(g.n() * c, plane -> {
+                int in = plane * h * wd;
+                int out = plane * p;
+                for (int oh = 0; oh < g.outH(); oh++) {
+                    int row = in + oh * g.strideH() * wd;
+                    for (int ow = 0; ow < g.outW(); ow++) {
+                        sampled[out++] = x[row + ow * g.strideW()];
+                    }
+                }
+            });
+            src = sampled;
+        }
+        CpuGemmFast.gemm(new GemmSpec(g.n(), false, false, g.cOut(), p, c, 1.0, 0, c, 0, 0, p, (long) c * p, 0.0, 0, p,
+                (long) g.cOut() * p), w, src, y);
+    }
+
     private static GemmSpec spec(boolean transA, boolean transB, int m, int n, int k, int aOff, int lda, int bOff,
                                  int ldb, int cOff, int ldc) {
         return new GemmSpec(1, transA, transB, m, n, k, 1.0, aOff, lda, 0, bOff, ldb, 0, 0.0, cOff, ldc, 0);

@@ -59,7 +59,35 @@ final class CpuConvImplicit {
      * a good part of the 32-wide weight panels (one output channel wastes 31/32 of the kernel).
      */
     static boolean canForward(ConvGeometry g) {
-        return AVAILABLE && g.cInPerGroup() >= MIN_CHANNELS && g.cOutPerGroup() >= MIN_CHANNELS;
+        return AVAILABLE && tapWidth(g) >= MIN_CHANNELS && g.cOutPerGroup() >= MIN_CHANNELS;
+    }
+
+    /**
+     * Inputs the forward kernel reads contiguously per tap: without groups and dilation along the width, the KW taps
+     * of a kernel row are KW adjacent pixels, so their KW C channels lie side by side in the channels-last buffer
+     * and one tap of KW C inputs replaces KW taps of C (the kernel folds the same products in the same order, taps
+     * then channels, so the results are unchanged). That keeps the accumulators in registers KW times longer, which
+     * is what makes the path worth it for an RGB stem (7x7, 3 channels: 21 inputs per row instead of 3).
+     */
+    static int tapWidth(ConvGeometry g) {
+        return mergedRows(g) ? g.kw() * g.cIn() : g.cInPerGroup();
+    }
+
+    private static boolean mergedRows(ConvGeometry g) {
+        return g.groups() == 1 && g.dilW() == 1;
+    }
+
+    /** The forward kernel's taps: one per kernel row when {@link #mergedRows}, else one per kernel element. */
+    private static int[] forwardTaps(ConvGeometry g) {
+        if (!mergedRows(g)) {
+            return tapOffsets(g);
+        }
+        int wp = g.w() + 2 * g.padW();
+        int[] taps = new int[g.kh()];
+        for (int ki = 0; ki < g.kh(); ki++) {
+            taps[ki] = ki * g.dilH() * wp * g.cIn();
+        }
+        return taps;
     }
 
     /** Whether {@link #backwardFilter} serves this geometry (the GEMM it uses has its own scalar fallback). */
@@ -159,8 +187,10 @@ final class CpuConvImplicit {
         int opg = g.cOutPerGroup();
         int panels = (opg + nr - 1) / nr;
         float[] wt = packWeights(g, w, panels);
-        int[] taps = tapOffsets(g);
-        int cpg = g.cInPerGroup();
+        // Packed K order (tap s, channel c) is (ki, kj, c), which is also (kernel row, kj C + c): merged rows read
+        // the same panels.
+        int[] taps = forwardTaps(g);
+        int cpg = tapWidth(g);
         int k = taps.length * cpg;
         int p = g.outH() * g.outW();
         int total = g.n() * p;

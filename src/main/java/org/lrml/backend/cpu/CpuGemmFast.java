@@ -78,15 +78,24 @@ final class CpuGemmFast {
         long fmas = (long) s.m() * s.n() * Math.max(1, s.k());
         if (threads && s.batch() > 1 && fmas * s.batch() >= SERIAL_FMAS && fmas < 64 * SERIAL_FMAS) {
             // Many small products: one per task, each on one thread with its own buffers.
-            CpuParallel.forChunks(s.batch(), bt -> one(s, bt, a, b, c, vector, false));
+            CpuParallel.forChunks(s.batch(), bt -> one(s, bt, a, b, c, vector, false, null, false));
         } else {
+            // A shared by every product (stride 0, as a convolution's weights over a batch of images) is packed
+            // once: packing an O x C weight matrix per image can cost as much as a small image's product.
+            boolean sharedA = s.batch() > 1 && s.strideA() == 0 && s.k() > 0;
+            float[] ap = sharedA ? BUFFERS.get(0, (s.m() + MR - 1) / MR * MR * s.k()) : null;
             for (int bt = 0; bt < s.batch(); bt++) {
-                one(s, bt, a, b, c, vector, threads && fmas >= SERIAL_FMAS);
+                one(s, bt, a, b, c, vector, threads && fmas >= SERIAL_FMAS, ap, sharedA && bt > 0);
             }
         }
     }
 
-    private static void one(GemmSpec s, int bt, float[] a, float[] b, float[] c, boolean vector, boolean parallel) {
+    /**
+     * One product of the batch. packedA: a buffer for the packed op(A) (null: this thread's scratch); aPacked: it
+     * already holds op(A) from the batch's previous product (A shared), so it is not packed again.
+     */
+    private static void one(GemmSpec s, int bt, float[] a, float[] b, float[] c, boolean vector, boolean parallel,
+                            float[] packedA, boolean aPacked) {
         int m = s.m();
         int n = s.n();
         int k = s.k();
@@ -109,7 +118,7 @@ final class CpuGemmFast {
         int nPanels = (n + NR - 1) / NR;
         int mPad = mPanels * MR;
         int nPad = nPanels * NR;
-        float[] ap = BUFFERS.get(0, mPad * k);
+        float[] ap = packedA != null ? packedA : BUFFERS.get(0, mPad * k);
         float[] bp = BUFFERS.get(1, nPad * k);
         boolean transA = s.transA();
         boolean transB = s.transB();
@@ -120,6 +129,9 @@ final class CpuGemmFast {
         int bGroups = (nPanels + 7) / 8;
         java.util.function.IntConsumer pack = g -> {
             if (g < aGroups) {
+                if (aPacked) {
+                    return;
+                }
                 for (int pnl = g * 8; pnl < Math.min(mPanels, g * 8 + 8); pnl++) {
                     packA(a, ao, lda, transA, m, k, pnl, mPad, ap);
                 }

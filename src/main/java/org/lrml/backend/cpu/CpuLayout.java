@@ -27,6 +27,16 @@ final class CpuLayout implements Layout {
         scatterAddRows(CpuStorage.of(src), rowLength, rows, CpuStorage.of(dst));
     }
 
+    @Override
+    public void gatherAxis(Storage src, int outer, int axisLength, int inner, int[] indices, Storage dst) {
+        gatherAxis(CpuStorage.of(src), outer, axisLength, inner, indices, CpuStorage.of(dst));
+    }
+
+    @Override
+    public void scatterAddAxis(Storage src, int outer, int axisLength, int inner, int[] indices, Storage dst) {
+        scatterAddAxis(CpuStorage.of(src), outer, axisLength, inner, indices, CpuStorage.of(dst));
+    }
+
     static void copyStrided(CpuStorage src, long srcOffset, int[] srcStrides, CpuStorage dst, long dstOffset,
                             int[] dstStrides, int[] shape) {
         if (src.dtype() != dst.dtype()) {
@@ -158,6 +168,61 @@ final class CpuLayout implements Layout {
                 for (int j = 0; j < rowLength; j++) {
                     d[o + j] += s[so + j];
                 }
+            }
+        }
+    }
+
+    /** dst[o, i, :] = src[o, indices[i], :] over (outer, axisLength, inner) -> (outer, indices.length, inner). */
+    static void gatherAxis(CpuStorage src, int outer, int axisLength, int inner, int[] indices, CpuStorage dst) {
+        checkAxis("gatherAxis", src, outer, axisLength, inner, indices, dst);
+        Object s = src.isF32() ? src.f() : src.d();
+        Object d = dst.isF32() ? dst.f() : dst.d();
+        int n = indices.length;
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(s, (o * axisLength + indices[i]) * inner, d, (o * n + i) * inner, inner);
+            }
+        }
+    }
+
+    /** dst[o, indices[i], :] += src[o, i, :], in increasing i for each o. */
+    static void scatterAddAxis(CpuStorage src, int outer, int axisLength, int inner, int[] indices, CpuStorage dst) {
+        checkAxis("scatterAddAxis", dst, outer, axisLength, inner, indices, src);
+        int n = indices.length;
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < n; i++) {
+                int to = (o * axisLength + indices[i]) * inner;
+                int from = (o * n + i) * inner;
+                if (src.isF32()) {
+                    float[] s = src.f();
+                    float[] d = dst.f();
+                    for (int j = 0; j < inner; j++) {
+                        d[to + j] += s[from + j];
+                    }
+                } else {
+                    double[] s = src.d();
+                    double[] d = dst.d();
+                    for (int j = 0; j < inner; j++) {
+                        d[to + j] += s[from + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** table is (outer, axisLength, inner), picked is (outer, indices.length, inner); indices in range. */
+    private static void checkAxis(String op, CpuStorage table, int outer, int axisLength, int inner, int[] indices,
+                                  CpuStorage picked) {
+        if (outer < 0 || axisLength < 0 || inner < 0 || table.length() != (long) outer * axisLength * inner
+                || picked.length() != (long) outer * indices.length * inner || table.dtype() != picked.dtype()) {
+            throw new IllegalArgumentException(op + ": " + table + " is not (" + outer + ", " + axisLength + ", "
+                    + inner + ") or " + picked + " is not (" + outer + ", " + indices.length + ", " + inner
+                    + ") of the same dtype");
+        }
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= axisLength) {
+                throw new IndexOutOfBoundsException(op + ": index " + indices[i] + " at position " + i
+                        + " is out of range [0, " + axisLength + ")");
             }
         }
     }

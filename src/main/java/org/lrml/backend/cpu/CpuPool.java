@@ -7,8 +7,9 @@ import org.lrml.backend.family.Pool;
 /**
  * Max and average pooling over NCHW planes, one (n, c) plane per unit of parallel work, so every output
  * and every gradient is computed by one thread in a fixed order. Window of output (oh, ow): rows
- * [oh sH - pH, oh sH - pH + kH) and columns likewise, clipped to the input (padding never wins a max;
- * for averages it counts in the divisor when countIncludePad, the divisor then being kH kW).
+ * oh sH - padTop + ki dH (ki &lt; kH) and columns likewise, clipped to the input (padding never wins a max;
+ * for averages it counts in the divisor when countIncludePad: see {@link PoolGeometry}). {@link Window} holds
+ * one axis of a window: with dilation 1 its loops are the plain [start, end) ranges of the original code.
  *
  * <p>Max: the first maximum in row-major window order wins, values ordered as {@link Float#compare} orders
  * them (-0 below +0; NaN above every number, all NaNs equal), which is also the order of Math.max; the
@@ -27,6 +28,11 @@ final class CpuPool implements Pool {
     @Override
     public void maxForward(PoolGeometry g, Storage x, Storage y) {
         maxForward(g, CpuStorage.of(x), CpuStorage.of(y));
+    }
+
+    @Override
+    public void maxForwardWithIndices(PoolGeometry g, Storage x, Storage y, long[] indices) {
+        maxForwardWithIndices(g, CpuStorage.of(x), CpuStorage.of(y), indices);
     }
 
     @Override
@@ -81,6 +87,47 @@ final class CpuPool implements Pool {
         }
     }
 
+    /**
+     * The arg-max pass written plainly (either dtype, values compared as {@link Double#compare} orders them,
+     * which for widened floats is {@link Float#compare}'s order): y[o] = x[arg], indices[o] = arg, the flat index
+     * into x, or -1 and -infinity for a window with no cell inside the input.
+     */
+    static void maxForwardWithIndices(PoolGeometry g, CpuStorage x, CpuStorage y, long[] indices) {
+        check("maxPool2d forward with indices", g, x, y);
+        if (indices.length != y.length()) {
+            throw new IllegalArgumentException("maxPool2d forward with indices: " + indices.length
+                    + " indices for " + y.length() + " outputs of " + g);
+        }
+        float[] xf = x.isF32() ? x.f() : null;
+        double[] xd = x.isF32() ? null : x.d();
+        forPlanes(g, (pl, xb, yb) -> {
+            int w = g.w();
+            int o = yb;
+            for (int oh = 0; oh < g.outH(); oh++) {
+                int h0 = oh * g.strideH() - g.padTop();
+                int he = Window.end(h0, g.kh(), g.dilH(), g.h());
+                for (int ow = 0; ow < g.outW(); ow++, o++) {
+                    int w0 = ow * g.strideW() - g.padLeft();
+                    int we = Window.end(w0, g.kw(), g.dilW(), w);
+                    int arg = -1;
+                    double best = Double.NEGATIVE_INFINITY;
+                    for (int ih = Window.first(h0, g.dilH()); ih < he; ih += g.dilH()) {
+                        for (int iw = Window.first(w0, g.dilW()); iw < we; iw += g.dilW()) {
+                            int i = xb + ih * w + iw;
+                            double v = xf != null ? xf[i] : xd[i];
+                            if (arg < 0 || Double.compare(v, best) > 0) {
+                                best = v;
+                                arg = i;
+                            }
+                        }
+                    }
+                    indices[o] = arg;
+                    y.set(o, arg < 0 ? Double.NEGATIVE_INFINITY : xf != null ? xf[arg] : xd[arg]);
+                }
+            }
+        });
+    }
+
     static void maxBackward(PoolGeometry g, CpuStorage x, CpuStorage dy, CpuStorage dx) {
         check("maxPool2d backward", g, x, dy);
         check("maxPool2d backward", g, dx, dy);
@@ -119,37 +166,42 @@ final class CpuPool implements Pool {
             return;
         }
         int w = g.w();
+        int dh = g.dilH();
+        int dw = g.dilW();
         int o = yb;
         for (int oh = 0; oh < g.outH(); oh++) {
-            int h0 = oh * g.strideH() - g.padH();
-            int hs = Math.max(h0, 0);
-            int he = Math.min(h0 + g.kh(), g.h());
+            int h0 = oh * g.strideH() - g.padTop();
+            int hs = Window.first(h0, g.dilH());
+            int he = Window.end(h0, g.kh(), g.dilH(), g.h());
             for (int ow = 0; ow < g.outW(); ow++, o++) {
-                int w0 = ow * g.strideW() - g.padW();
-                int ws = Math.max(w0, 0);
-                int we = Math.min(w0 + g.kw(), w);
+                int w0 = ow * g.strideW() - g.padLeft();
+                int ws = Window.first(w0, g.dilW());
+                int we = Window.end(w0, g.kw(), g.dilW(), w);
                 if (y != null) {
                     float best = Float.NEGATIVE_INFINITY;
-                    for (int ih = hs; ih < he; ih++) {
+                    for (int ih = hs; ih < he; ih += dh) {
                         int row = xb + ih * w;
-                        for (int iw = ws; iw < we; iw++) {
+                        for (int iw = ws; iw < we; iw += dw) {
                             best = Math.max(best, x[row + iw]);
                         }
                     }
                     y[o] = best;
                 } else {
+                    if (hs >= he || ws >= we) {
+                        continue; // no cell inside the input (dilation only): nothing to route
+                    }
                     int top = Integer.MIN_VALUE;
-                    for (int ih = hs; ih < he; ih++) {
+                    for (int ih = hs; ih < he; ih += dh) {
                         int row = xb + ih * w;
-                        for (int iw = ws; iw < we; iw++) {
+                        for (int iw = ws; iw < we; iw += dw) {
                             top = Math.max(top, key(x[row + iw]));
                         }
                     }
                     // Scan backwards so that the first cell holding the maximum is the last one selected.
                     int arg = 0;
-                    for (int ih = he - 1; ih >= hs; ih--) {
+                    for (int ih = Window.last(hs, he, dh); ih >= hs; ih -= dh) {
                         int row = xb + ih * w;
-                        for (int iw = we - 1; iw >= ws; iw--) {
+                        for (int iw = Window.last(ws, we, dw); iw >= ws; iw -= dw) {
                             int diff = key(x[row + iw]) ^ top;
                             int keep = (diff | -diff) >> 31; // 0 where this cell holds the maximum, else -1
                             arg = (arg & keep) | ((row + iw) & ~keep);
@@ -161,8 +213,11 @@ final class CpuPool implements Pool {
         }
     }
 
+    /** 2x2 windows, stride 2, no padding or dilation, every window inside the input (ceil mode adds none). */
     private static boolean isTwoByTwo(PoolGeometry g) {
-        return g.kh() == 2 && g.kw() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0 && g.padW() == 0;
+        return g.kh() == 2 && g.kw() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padTop() == 0
+                && g.padLeft() == 0 && g.padBottom() == 0 && g.padRight() == 0 && g.dilH() == 1 && g.dilW() == 1
+                && 2 * g.outH() <= g.h() && 2 * g.outW() <= g.w();
     }
 
     /**
@@ -249,20 +304,28 @@ final class CpuPool implements Pool {
     /** The specification of {@link #maxPlaneF}: first maximum in {@link Double#compare} order, plain loops. */
     private static void maxPlaneD(PoolGeometry g, double[] x, int xb, double[] y, int yb, double[] dy, double[] dx) {
         int w = g.w();
+        int dh = g.dilH();
+        int dw = g.dilW();
         int o = yb;
         for (int oh = 0; oh < g.outH(); oh++) {
-            int h0 = oh * g.strideH() - g.padH();
-            int hs = Math.max(h0, 0);
-            int he = Math.min(h0 + g.kh(), g.h());
+            int h0 = oh * g.strideH() - g.padTop();
+            int hs = Window.first(h0, g.dilH());
+            int he = Window.end(h0, g.kh(), g.dilH(), g.h());
             for (int ow = 0; ow < g.outW(); ow++, o++) {
-                int w0 = ow * g.strideW() - g.padW();
-                int ws = Math.max(w0, 0);
-                int we = Math.min(w0 + g.kw(), w);
+                int w0 = ow * g.strideW() - g.padLeft();
+                int ws = Window.first(w0, g.dilW());
+                int we = Window.end(w0, g.kw(), g.dilW(), w);
+                if (hs >= he || ws >= we) {
+                    if (y != null) {
+                        y[o] = Double.NEGATIVE_INFINITY; // no cell inside the input (dilation only)
+                    }
+                    continue;
+                }
                 int arg = xb + hs * w + ws;
                 double best = x[arg];
-                for (int ih = hs; ih < he; ih++) {
+                for (int ih = hs; ih < he; ih += dh) {
                     int row = xb + ih * w;
-                    for (int iw = ws; iw < we; iw++) {
+                    for (int iw = ws; iw < we; iw += dw) {
                         if (Double.compare(x[row + iw], best) > 0) {
                             best = x[row + iw];
                             arg = row + iw;
@@ -310,36 +373,47 @@ final class CpuPool implements Pool {
         }
     }
 
-    private static int divisor(PoolGeometry g, int hs, int he, int ws, int we) {
-        return g.countIncludePad() ? g.kh() * g.kw() : (he - hs) * (we - ws);
+    /**
+     * The average's divisor for the window starting at (h0, w0) whose cells inside the input are the rows
+     * [hs, he) and columns [ws, we) (step the dilation): with countIncludePad the cells inside the padded extent
+     * (kh kw unless a ceil-mode window overhangs the bottom or right padding), else those inside the input.
+     */
+    private static int divisor(PoolGeometry g, int h0, int hs, int he, int w0, int ws, int we) {
+        if (g.countIncludePad()) {
+            return Window.count(h0, Window.end(h0, g.kh(), g.dilH(), g.h() + g.padBottom()), g.dilH())
+                    * Window.count(w0, Window.end(w0, g.kw(), g.dilW(), g.w() + g.padRight()), g.dilW());
+        }
+        return Window.count(hs, he, g.dilH()) * Window.count(ws, we, g.dilW());
     }
 
     /** Forward: y = window sum / divisor. Backward (x holds dx, y holds dy): dx += dy / divisor over the window. */
     private static void avgPlaneF(PoolGeometry g, float[] x, int xb, float[] y, int yb, boolean backward) {
         int w = g.w();
+        int dh = g.dilH();
+        int dw = g.dilW();
         int o = yb;
         for (int oh = 0; oh < g.outH(); oh++) {
-            int h0 = oh * g.strideH() - g.padH();
-            int hs = Math.max(h0, 0);
-            int he = Math.min(h0 + g.kh(), g.h());
+            int h0 = oh * g.strideH() - g.padTop();
+            int hs = Window.first(h0, g.dilH());
+            int he = Window.end(h0, g.kh(), g.dilH(), g.h());
             for (int ow = 0; ow < g.outW(); ow++, o++) {
-                int w0 = ow * g.strideW() - g.padW();
-                int ws = Math.max(w0, 0);
-                int we = Math.min(w0 + g.kw(), w);
-                float div = divisor(g, hs, he, ws, we);
+                int w0 = ow * g.strideW() - g.padLeft();
+                int ws = Window.first(w0, g.dilW());
+                int we = Window.end(w0, g.kw(), g.dilW(), w);
+                float div = divisor(g, h0, hs, he, w0, ws, we);
                 if (backward) {
                     float share = y[o] / div;
-                    for (int ih = hs; ih < he; ih++) {
+                    for (int ih = hs; ih < he; ih += dh) {
                         int row = xb + ih * w;
-                        for (int iw = ws; iw < we; iw++) {
+                        for (int iw = ws; iw < we; iw += dw) {
                             x[row + iw] += share;
                         }
                     }
                 } else {
                     float s = 0f;
-                    for (int ih = hs; ih < he; ih++) {
+                    for (int ih = hs; ih < he; ih += dh) {
                         int row = xb + ih * w;
-                        for (int iw = ws; iw < we; iw++) {
+                        for (int iw = ws; iw < we; iw += dw) {
                             s += x[row + iw];
                         }
                     }
@@ -352,29 +426,31 @@ final class CpuPool implements Pool {
     /** {@link #avgPlaneF} in double. */
     private static void avgPlaneD(PoolGeometry g, double[] x, int xb, double[] y, int yb, boolean backward) {
         int w = g.w();
+        int dh = g.dilH();
+        int dw = g.dilW();
         int o = yb;
         for (int oh = 0; oh < g.outH(); oh++) {
-            int h0 = oh * g.strideH() - g.padH();
-            int hs = Math.max(h0, 0);
-            int he = Math.min(h0 + g.kh(), g.h());
+            int h0 = oh * g.strideH() - g.padTop();
+            int hs = Window.first(h0, g.dilH());
+            int he = Window.end(h0, g.kh(), g.dilH(), g.h());
             for (int ow = 0; ow < g.outW(); ow++, o++) {
-                int w0 = ow * g.strideW() - g.padW();
-                int ws = Math.max(w0, 0);
-                int we = Math.min(w0 + g.kw(), w);
-                double div = divisor(g, hs, he, ws, we);
+                int w0 = ow * g.strideW() - g.padLeft();
+                int ws = Window.first(w0, g.dilW());
+                int we = Window.end(w0, g.kw(), g.dilW(), w);
+                double div = divisor(g, h0, hs, he, w0, ws, we);
                 if (backward) {
                     double share = y[o] / div;
-                    for (int ih = hs; ih < he; ih++) {
+                    for (int ih = hs; ih < he; ih += dh) {
                         int row = xb + ih * w;
-                        for (int iw = ws; iw < we; iw++) {
+                        for (int iw = ws; iw < we; iw += dw) {
                             x[row + iw] += share;
                         }
                     }
                 } else {
                     double s = 0;
-                    for (int ih = hs; ih < he; ih++) {
+                    for (int ih = hs; ih < he; ih += dh) {
                         int row = xb + ih * w;
-                        for (int iw = ws; iw < we; iw++) {
+                        for (int iw = ws; iw < we; iw += dw) {
                             s += x[row + iw];
                         }
                     }

@@ -27,6 +27,11 @@ final class CpuSoftmax implements Softmax {
         softmax(CpuStorage.of(x), rows, cols, log, CpuStorage.of(y));
     }
 
+    @Override
+    public void softmaxAxis(Storage x, int outer, int axis, int inner, boolean log, Storage y) {
+        softmaxAxis(CpuStorage.of(x), outer, axis, inner, log, CpuStorage.of(y));
+    }
+
     static String describe() {
         return FAST ? CpuSoftmaxFast.describe() : "scalar (jdk.incubator.vector not loaded)";
     }
@@ -121,6 +126,88 @@ final class CpuSoftmax implements Softmax {
             }
             for (int j = 0; j < cols; j++) {
                 y[o + j] /= sum;
+            }
+        }
+    }
+
+    /** Columns of one (outer) slice that one unit of parallel work takes. */
+    static final int AXIS_COLUMNS = 256;
+
+    /** Softmax over the middle axis of (outer, axis, inner): float32 takes {@link CpuSoftmaxAxisFast} when present. */
+    static void softmaxAxis(CpuStorage x, int outer, int axis, int inner, boolean log, CpuStorage y) {
+        runAxis(x, outer, axis, inner, log, y, FAST);
+    }
+
+    /**
+     * The specification of the axis form: for each line (o, :, i) the same steps as a row of {@link #reference}
+     * (maximum, exponentials and their sum in double in axis order, each output rounded once), walked slice by
+     * slice so that every read is contiguous along inner; bit for bit the row reference of the transposed tensor.
+     */
+    static void axisReference(CpuStorage x, int outer, int axis, int inner, boolean log, CpuStorage y) {
+        runAxis(x, outer, axis, inner, log, y, false);
+    }
+
+    /**
+     * Units of work are (o, a block of {@value #AXIS_COLUMNS} columns of inner); a line's result does not depend
+     * on the split or the thread count.
+     */
+    private static void runAxis(CpuStorage x, int outer, int axis, int inner, boolean log, CpuStorage y,
+                                boolean fast) {
+        long n = (long) outer * axis * inner;
+        if (outer < 0 || axis < 1 || inner < 1 || x.length() != n || y.length() != n || x.dtype() != y.dtype()) {
+            throw new IllegalArgumentException((log ? "logSoftmax" : "softmax") + ": (" + outer + ", " + axis + ", "
+                    + inner + ") does not fit input " + x + " and output " + y + " (axis and inner must be >= 1,"
+                    + " dtypes equal)");
+        }
+        int blocks = (inner + AXIS_COLUMNS - 1) / AXIS_COLUMNS;
+        long units = (long) outer * blocks;
+        int unitsPerChunk = (int) Math.max(1, GRAIN / ((long) axis * Math.min(inner, AXIS_COLUMNS)));
+        boolean vector = fast && x.isF32();
+        CpuParallel.forRange(Math.toIntExact(units), unitsPerChunk, (from, to) -> {
+            double[] max = new double[Math.min(inner, AXIS_COLUMNS)];
+            double[] sum = new double[max.length];
+            for (int u = from; u < to; u++) {
+                int o = u / blocks;
+                int i0 = (u - o * blocks) * AXIS_COLUMNS;
+                int cols = Math.min(AXIS_COLUMNS, inner - i0);
+                int base = Math.toIntExact((long) o * axis * inner + i0);
+                int done = vector ? CpuSoftmaxAxisFast.block(x.f(), y.f(), base, axis, inner, cols, log) : 0;
+                if (done < cols) {
+                    axisBlock(x, y, base + done, axis, inner, cols - done, log, max, sum);
+                }
+            }
+        });
+    }
+
+    /** The reference for the lines base + i, i &lt; cols, of one slice (max and sum are scratch of >= cols). */
+    private static void axisBlock(CpuStorage x, CpuStorage y, int base, int axis, int inner, int cols, boolean log,
+                                  double[] max, double[] sum) {
+        float[] xf = x.isF32() ? x.f() : null;
+        double[] xd = x.isF32() ? null : x.d();
+        java.util.Arrays.fill(max, 0, cols, Double.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(sum, 0, cols, 0.0);
+        for (int a = 0; a < axis; a++) {
+            int at = base + a * inner;
+            for (int i = 0; i < cols; i++) {
+                max[i] = Math.max(max[i], xf != null ? xf[at + i] : xd[at + i]);
+            }
+        }
+        for (int a = 0; a < axis; a++) {
+            int at = base + a * inner;
+            for (int i = 0; i < cols; i++) {
+                sum[i] += Math.exp((xf != null ? xf[at + i] : xd[at + i]) - max[i]);
+            }
+        }
+        if (log) {
+            for (int i = 0; i < cols; i++) {
+                sum[i] = Math.log(sum[i]);
+            }
+        }
+        for (int a = 0; a < axis; a++) {
+            int at = base + a * inner;
+            for (int i = 0; i < cols; i++) {
+                double shifted = (xf != null ? xf[at + i] : xd[at + i]) - max[i];
+                y.set(at + i, log ? shifted - sum[i] : Math.exp(shifted) / sum[i]);
             }
         }
     }

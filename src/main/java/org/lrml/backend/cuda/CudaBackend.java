@@ -40,6 +40,8 @@ import org.lrml.backend.cuda.kernels.TupleLossKernels;
 import org.lrml.backend.cuda.vendor.CudnnConvolution;
 import org.lrml.backend.cuda.vendor.VendorProviders;
 import org.lrml.backend.DType;
+import org.lrml.backend.DeviceClock;
+import org.lrml.backend.FamilyCalls;
 import org.lrml.util.Setting;
 
 /**
@@ -347,6 +349,12 @@ public final class CudaBackend implements Backend {
         ctx.device.synchronize();
     }
 
+    /** CUDA events on this backend's stream, for the profiler's kernel times. */
+    @Override
+    public DeviceClock deviceClock() {
+        return new CudaEventClock(ctx.device);
+    }
+
     /** A timer on this backend's stream (CUDA events). */
     public CudaTimer timer() {
         return new CudaTimer(ctx.device);
@@ -367,67 +375,67 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Elementwise elementwise() {
-        return elementwise;
+        return FamilyCalls.observed(this, Elementwise.class, elementwise);
     }
 
     @Override
     public Reduce reduce() {
-        return reduce;
+        return FamilyCalls.observed(this, Reduce.class, reduce);
     }
 
     @Override
     public Layout layout() {
-        return layout;
+        return FamilyCalls.observed(this, Layout.class, layout);
     }
 
     @Override
     public Gemm gemm() {
-        return gemmActive;
+        return FamilyCalls.observed(this, Gemm.class, gemmActive);
     }
 
     @Override
     public Conv conv() {
-        return convActive;
+        return FamilyCalls.observed(this, Conv.class, convActive);
     }
 
     @Override
     public Pool pool() {
-        return pool;
+        return FamilyCalls.observed(this, Pool.class, pool);
     }
 
     @Override
     public Batchnorm batchnorm() {
-        return batchnorm;
+        return FamilyCalls.observed(this, Batchnorm.class, batchnorm);
     }
 
     @Override
     public Softmax softmax() {
-        return softmax;
+        return FamilyCalls.observed(this, Softmax.class, softmax);
     }
 
     @Override
     public Dropout dropout() {
-        return dropout;
+        return FamilyCalls.observed(this, Dropout.class, dropout);
     }
 
     @Override
     public Similarity similarity() {
-        return similarity;
+        return FamilyCalls.observed(this, Similarity.class, similarity);
     }
 
     @Override
     public Ranking ranking() {
-        return topk;
+        return FamilyCalls.observed(this, Ranking.class, topk);
     }
 
     @Override
     public TupleLoss tupleLoss() {
-        return tupleLoss;
+        return FamilyCalls.observed(this, TupleLoss.class, tupleLoss);
     }
 
     @Override
     public Optim optim() {
-        return optim;
+        return FamilyCalls.observed(this, Optim.class, optim);
     }
 
     @Override

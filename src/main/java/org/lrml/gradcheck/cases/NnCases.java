@@ -32,6 +32,12 @@ public final class NnCases {
                 new GradcheckCase("softmax", "[5,7]", r -> Problem.of(t -> Softmax.apply(t[0]), normal(r, 5, 7))),
                 new GradcheckCase("softmax", "[2,3,4] large logits", r -> Problem.of(t -> Softmax.apply(t[0].mul(30.0)),
                         normal(r, 2, 3, 4))),
+                new GradcheckCase("softmax", "[4,5,3] axis 0", r -> Problem.of(t -> Softmax.apply(t[0], 0),
+                        normal(r, 4, 5, 3))),
+                new GradcheckCase("softmax", "[2,6,3,2] axis 1 large logits", r -> Problem.of(
+                        t -> Softmax.apply(t[0].mul(30.0), 1), normal(r, 2, 6, 3, 2))),
+                new GradcheckCase("logSoftmax", "[3,4,5] axis -2", r -> Problem.of(t -> LogSoftmax.apply(t[0], -2),
+                        normal(r, 3, 4, 5))),
                 new GradcheckCase("logSoftmax", "[5,7]", r -> Problem.of(t -> LogSoftmax.apply(t[0]), normal(r, 5, 7))),
                 new GradcheckCase("logSoftmax", "[3,1] single class", r -> Problem.of(t -> LogSoftmax.apply(t[0]).add(t[0]),
                         normal(r, 3, 1))),

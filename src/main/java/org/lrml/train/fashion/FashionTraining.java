@@ -7,12 +7,13 @@ import java.util.function.UnaryOperator;
 
 import org.lrml.backend.Backend;
 import org.lrml.backend.Backends;
+import org.lrml.backend.DType;
 import org.lrml.data.FashionMnist;
 import org.lrml.data.LabeledImages;
 import org.lrml.data.Normalization;
 import org.lrml.nn.RetrievalNet;
 import org.lrml.optim.Adam;
-import org.lrml.train.Checkpoint;
+import org.lrml.train.NetCheckpoint;
 import org.lrml.train.FusedTupleLoss;
 import org.lrml.train.LabelMining;
 import org.lrml.train.LabeledImageSet;
@@ -35,19 +36,47 @@ public final class FashionTraining {
 
     /** A new run writing into {@code out}. A missing data set is an error saying how to install it. */
     public static Trainer start(TrainConfig cfg, Path out, PrintStream log) throws IOException {
-        return Trainer.start(assemble(cfg), cfg.schedule(), cfg.toMap(), RunFolder.at(out), log);
+        return Trainer.start(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), RunFolder.at(out), log);
     }
 
     /**
      * Continues the run in {@code runDir} from its checkpoint of the highest epoch, with the stored config;
-     * {@code adjust} may change what a resumed run may change (epochs, backend, data folder).
+     * {@code adjust} may change what a resumed run may change (epochs, backend, data folder). Temporary files of
+     * writes a kill interrupted are removed first; a run killed before its first checkpoint starts again from its
+     * config.json (the same run, since epoch 0 depends on the config alone).
      */
     public static Trainer resume(Path runDir, UnaryOperator<TrainConfig> adjust, PrintStream log) throws IOException {
         RunFolder folder = RunFolder.at(runDir);
-        Path file = folder.latestCheckpoint();
-        Checkpoint checkpoint = Checkpoint.read(file);
+        folder.removeInterruptedWrites(log);
+        java.util.Optional<Path> latest = folder.latestCheckpointIfAny();
+        if (latest.isEmpty()) {
+            // Killed before its first checkpoint: epoch 0 is a function of the stored config, so start it again.
+            TrainConfig cfg = adjust.apply(folder.readConfig());
+            log.println("resuming " + folder + ": no checkpoint yet, starting again from epoch 0 with its config.json");
+            return Trainer.start(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), folder, log);
+        }
+        Path file = latest.get();
+        NetCheckpoint checkpoint = NetCheckpoint.read(file);
         TrainConfig cfg = adjust.apply(checkpoint.config());
-        return Trainer.resume(assemble(cfg), cfg.schedule(), cfg.toMap(), folder, file, checkpoint, log);
+        return Trainer.resume(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), folder, file, checkpoint.checkpoint(),
+                log);
+    }
+
+    /**
+     * The run's backend: as configured, except that float64 needs one that holds it (auto then means the CPU; a named
+     * backend without float64 is an error that says so).
+     */
+    static Backend backendFor(TrainConfig cfg) {
+        if (cfg.dtype() == DType.F32) {
+            return Backends.byName(cfg.backend());
+        }
+        Backend b = cfg.backend().equalsIgnoreCase("auto") ? Backends.cpu() : Backends.byName(cfg.backend());
+        if (!b.supports(cfg.dtype())) {
+            throw new IllegalArgumentException("--dtype " + cfg.dtype().numpyName() + " training needs a backend that"
+                    + " holds " + cfg.dtype().numpyName() + " tensors; " + b.name() + " holds float32 only: use"
+                    + " --backend cpu");
+        }
+        return b;
     }
 
     /** The parts of the run {@code cfg} describes, the network's weights drawn from {@code Rng(seed).fork(0)}. */
@@ -61,9 +90,12 @@ public final class FashionTraining {
             throw new IllegalArgumentException(dir + ": the data has " + all.channels() + " channel(s) but the network"
                     + " expects " + cfg.net().inChannels());
         }
-        Backend backend = Backends.byName(cfg.backend());
+        Backend backend = backendFor(cfg);
         RetrievalNet net = new RetrievalNet(cfg.net(), new Rng(cfg.schedule().seed()).fork(0));
         net.to(backend);
+        if (cfg.dtype() != DType.F32) {
+            net.to(cfg.dtype());
+        }
         RetrievalNetModel model = new RetrievalNetModel(net);
         TrainConfig.Optimization o = cfg.optimization();
         // Created after the move to the backend: the optimiser keeps the parameter tensors it is given.

@@ -12,15 +12,18 @@ import org.lrml.backend.cuda.CudaStorage;
 import org.lrml.backend.family.Layout;
 
 /**
- * Launcher of kernels/layout.cu: strided copies, row gather and deterministic row scatter-add. Default versions:
- * copy_strided_f32_v1, gather_rows_f32_v1, scatter_add_rows_f32_v1. Index lists are checked on the host, then
- * uploaded to scratch memory from the caching allocator.
+ * Launcher of kernels/layout.cu: strided copies, row and axis gathers and their deterministic scatter-adds.
+ * Default versions: copy_strided_f32_v1, gather_rows_f32_v1, scatter_add_rows_f32_v1, gather_axis_f32_v1,
+ * scatter_add_axis_f32_v1. Index lists are checked on the host, then uploaded to scratch memory from the caching
+ * allocator.
  */
 public final class LayoutKernels implements Layout {
     public static final String STEM = "layout";
     public static final KernelRef COPY_STRIDED = KernelRef.of(STEM, "copy_strided_f32", 1, 1);
     public static final KernelRef GATHER_ROWS = KernelRef.of(STEM, "gather_rows_f32", 1, 1);
     public static final KernelRef SCATTER_ADD_ROWS = KernelRef.of(STEM, "scatter_add_rows_f32", 1, 1);
+    public static final KernelRef GATHER_AXIS = KernelRef.of(STEM, "gather_axis_f32", 1, 1);
+    public static final KernelRef SCATTER_ADD_AXIS = KernelRef.of(STEM, "scatter_add_axis_f32", 1, 1);
     private static final int BLOCK = 256;
 
     private final CudaContext ctx;
@@ -44,6 +47,18 @@ public final class LayoutKernels implements Layout {
     @Override
     public void scatterAddRows(Storage src, int rowLength, int[] rows, Storage dst) {
         scatterAddRows(CudaStorage.buf(src), rowLength, rows, CudaStorage.buf(dst));
+        CudaStorage.keepReachable(src, dst);
+    }
+
+    @Override
+    public void gatherAxis(Storage src, int outer, int axisLength, int inner, int[] indices, Storage dst) {
+        gatherAxis(CudaStorage.buf(src), outer, axisLength, inner, indices, CudaStorage.buf(dst));
+        CudaStorage.keepReachable(src, dst);
+    }
+
+    @Override
+    public void scatterAddAxis(Storage src, int outer, int axisLength, int inner, int[] indices, Storage dst) {
+        scatterAddAxis(CudaStorage.buf(src), outer, axisLength, inner, indices, CudaStorage.buf(dst));
         CudaStorage.keepReachable(src, dst);
     }
 
@@ -193,6 +208,56 @@ public final class LayoutKernels implements Layout {
                     .ptr("src", src.address()).ptr("dstRows", t.intAddress(0)).ptr("starts", t.intAddress(touched))
                     .ptr("srcIdx", t.intAddress(2L * touched + 1)).ptr("dst", dst.address())
                     .i64("nTouched", touched).i64("rowLength", rowLength));
+        }
+    }
+
+    /** dst (outer, n, inner) [o, i, j] = src (outer, axisLength, inner) [o, indices[i], j]. */
+    public void gatherAxis(Buf src, int outer, int axisLength, int inner, int[] indices, Buf dst) {
+        checkAxis("gatherAxis", src, outer, axisLength, inner, indices, dst);
+        long total = (long) outer * indices.length * inner;
+        if (total == 0) {
+            return;
+        }
+        try (CudaContext.Scratch idx = ctx.upload(indices, "gatherAxis: " + indices.length + " indices")) {
+            ctx.launch1d(ctx.function(GATHER_AXIS), total, BLOCK, new KernelArgs().ptr("src", src.address())
+                    .ptr("idx", idx.address()).ptr("dst", dst.address()).i64("outer", outer).i64("A", axisLength)
+                    .i64("n", indices.length).i64("inner", inner));
+        }
+    }
+
+    /**
+     * dst (outer, axisLength, inner) [o, indices[i], j] += src (outer, n, inner) [o, i, j] in increasing i, by the
+     * CSR of {@link #scatterAddRows} over the axis positions: bit for bit the CPU's sums, no atomics.
+     */
+    public void scatterAddAxis(Buf src, int outer, int axisLength, int inner, int[] indices, Buf dst) {
+        checkAxis("scatterAddAxis", dst, outer, axisLength, inner, indices, src);
+        if ((long) outer * indices.length * inner == 0) {
+            return;
+        }
+        int[] table = csr(indices, axisLength);
+        int touched = table[0];
+        try (CudaContext.Scratch t = ctx.upload(Arrays.copyOfRange(table, 1, table.length),
+                "scatterAddAxis: index table of " + indices.length + " positions")) {
+            ctx.launch1d(ctx.function(SCATTER_ADD_AXIS), (long) outer * touched * inner, BLOCK, new KernelArgs()
+                    .ptr("src", src.address()).ptr("dstPos", t.intAddress(0)).ptr("starts", t.intAddress(touched))
+                    .ptr("srcIdx", t.intAddress(2L * touched + 1)).ptr("dst", dst.address()).i64("outer", outer)
+                    .i64("A", axisLength).i64("n", indices.length).i64("nTouched", touched).i64("inner", inner));
+        }
+    }
+
+    /** table is (outer, axisLength, inner), picked is (outer, indices.length, inner); indices in range. */
+    private static void checkAxis(String op, Buf table, int outer, int axisLength, int inner, int[] indices,
+                                  Buf picked) {
+        if (outer < 0 || axisLength < 0 || inner < 0 || table.length() != (long) outer * axisLength * inner
+                || picked.length() != (long) outer * indices.length * inner) {
+            throw new IllegalArgumentException(op + ": " + table + " is not (" + outer + ", " + axisLength + ", "
+                    + inner + ") or " + picked + " is not (" + outer + ", " + indices.length + ", " + inner + ")");
+        }
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= axisLength) {
+                throw new IndexOutOfBoundsException(op + ": index " + indices[i] + " at position " + i
+                        + " is out of range [0, " + axisLength + ")");
+            }
         }
     }
 

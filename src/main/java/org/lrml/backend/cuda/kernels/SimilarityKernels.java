@@ -65,14 +65,14 @@ public final class SimilarityKernels implements Similarity {
         return result;
     }
 
-    /** "kernels/similarity.cu (similarity_topk_f32_v1 for k <= 32, ...)" for lrml info. */
+    /** "kernels/similarity.cu (similarity_topk_f32_v1 for k &lt;= 32, ...)" for lrml info. */
     public static String describe() {
         return "kernels/similarity.cu " + SIMILARITY_TOPK.entry() + " (k <= " + FUSED_MAX_K + ") / " + SIMILARITY.entry()
                 + " + kernels/topk.cu " + TopKKernels.SELECT.entry() + ", " + TopKKernels.MERGE.entry();
     }
 
     /**
-     * S[sOffset + i * ldS + j] = sum_p Q[qOffset + i * d + p] G[j * d + p] for i < rows, j < cols; element for
+     * S[sOffset + i * ldS + j] = sum_p Q[qOffset + i * d + p] G[j * d + p] for i &lt; rows, j &lt; cols; element for
      * element the value sgemm_f32_v2 computes for Q G^T.
      */
     public void similarity(Buf q, long qOffset, Buf g, int rows, int cols, int d, Buf s, long sOffset, long ldS) {
@@ -99,7 +99,7 @@ public final class SimilarityKernels implements Similarity {
     }
 
     /**
-     * The Similarity family's rank: fused for k <= FUSED_MAX_K, blocked otherwise; {@code -D}{@value #PATH_PROPERTY}
+     * The Similarity family's rank: fused for k &lt;= FUSED_MAX_K, blocked otherwise; {@code -D}{@value #PATH_PROPERTY}
      * {@code =fused} or {@code =blocked} forces one (to compare them in benchmarks).
      */
     public RankResult similarityRank(RankSpec spec, Buf q, Buf g, int d) {
@@ -127,7 +127,7 @@ public final class SimilarityKernels implements Similarity {
         };
     }
 
-    /** The fused path (k <= FUSED_MAX_K). */
+    /** The fused path (k &lt;= FUSED_MAX_K). */
     public RankResult similarityRankFused(RankSpec spec, Buf q, Buf g, int d) {
         check(spec, q, g, d);
         if (spec.k() > FUSED_MAX_K) {

@@ -148,7 +148,7 @@ public final class TopKKernels implements Ranking {
         }
 
         /**
-         * Ranks spec rows r0 .. r0 + nr - 1, whose scores are {@code scores[offset + (r - r0) * ld + j]}, j < cols.
+         * Ranks spec rows r0 .. r0 + nr - 1, whose scores are {@code scores[offset + (r - r0) * ld + j]}, j &lt; cols.
          */
         public void selectRows(Buf scores, long offset, int r0, int nr, long ld) {
             int cols = spec.cols();

@@ -87,6 +87,14 @@ final class FakeVendorLibraries {
         return lib(dir.getParent(), dir.getFileName().toString(), soname, "fake_stub.c", List.of(), links);
     }
 
+    /** A stand-in libnvToolsExt.so.1 (fake_nvtx.c) in {@code dir}; skips the calling test without gcc. */
+    static Path nvtx(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Assumptions.assumeTrue(gccWorks(dir), "gcc is not available to build the stand-in libnvToolsExt");
+        return lib(dir.getParent(), dir.getFileName().toString(), "libnvToolsExt.so.1", "fake_nvtx.c", List.of(),
+                List.of());
+    }
+
     private static java.nio.file.attribute.FileTime newestSource() throws IOException {
         try (var s = Files.list(SOURCES)) {
             return s.map(p -> {

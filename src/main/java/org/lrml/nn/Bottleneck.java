@@ -1,0 +1,46 @@
+package org.lrml.nn;
+
+import org.lrml.tensor.Tensor;
+import org.lrml.util.Rng;
+
+/**
+ * ResNet's bottleneck block (ResNet-50/101/152) as torchvision v1.5 builds it, the stride on the 3x3
+ * convolution: conv1 (1x1), bn1, conv2 (3x3, stride s), bn2, conv3 (1x1, 4x the width), bn3 and, when the
+ * shape changes, downsample.0 (1x1 conv, stride s) and downsample.1 (batch norm):
+ * <pre>
+ *   y = relu( bn3(conv3( relu(bn2(conv2( relu(bn1(conv1 x)) ))) )) + (downsample ? downsample(x) : x) )
+ * </pre>
+ */
+public final class Bottleneck extends Module {
+    public static final int EXPANSION = 4;
+
+    private final Conv2d conv1;
+    private final BatchNorm2d bn1;
+    private final Conv2d conv2;
+    private final BatchNorm2d bn2;
+    private final Conv2d conv3;
+    private final BatchNorm2d bn3;
+    private final Sequential downsample;
+
+    /** torchvisionInit: draw the weights as torchvision does (false: they are about to be loaded). */
+    public Bottleneck(int inPlanes, int planes, int stride, Rng rng, boolean torchvisionInit) {
+        conv1 = registerModule("conv1", ResNetLayers.conv(inPlanes, planes, 1, 1, rng.fork(1), torchvisionInit));
+        bn1 = registerModule("bn1", new BatchNorm2d(planes));
+        conv2 = registerModule("conv2", ResNetLayers.conv(planes, planes, 3, stride, rng.fork(2), torchvisionInit));
+        bn2 = registerModule("bn2", new BatchNorm2d(planes));
+        conv3 = registerModule("conv3", ResNetLayers.conv(planes, planes * EXPANSION, 1, 1, rng.fork(3), torchvisionInit));
+        bn3 = registerModule("bn3", new BatchNorm2d(planes * EXPANSION));
+        downsample = stride != 1 || inPlanes != planes * EXPANSION
+                ? registerModule("downsample", ResNetLayers.downsample(inPlanes, planes * EXPANSION, stride, rng.fork(4), torchvisionInit))
+                : null;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor h = bn1.forward(conv1.forward(x)).relu();
+        h = bn2.forward(conv2.forward(h)).relu();
+        h = bn3.forward(conv3.forward(h));
+        Tensor identity = downsample == null ? x : downsample.forward(x);
+        return h.add(identity).relu();
+    }
+}
