@@ -101,6 +101,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--qe-alpha", paramLabel = "A", description = "Query expansion's alpha (default: ${DEFAULT-VALUE}).")
     double qeAlpha = 3.0;
 
+    /** --blocked, --keep, --distractors, --block-rows: databases larger than memory (BlockedEval). */
+    @Mixin
+    BlockedEvalOptions blocked = new BlockedEvalOptions();
+
     /** For tests and the trainer: replaces how --checkpoint is loaded. */
     static void setExtractorLoader(ExtractorLoader loader) {
         extractorLoader = loader;
@@ -108,6 +112,13 @@ final class EvalCommand implements Callable<Integer> {
 
     static ExtractorLoader extractorLoader() {
         return extractorLoader;
+    }
+
+    /** The network of --checkpoint with this command's --backend, --image-size and --scales (or the tests' loader). */
+    DescriptorExtractor loadExtractor() throws IOException {
+        ExtractorLoader loader = extractorLoader != null ? extractorLoader
+                : file -> LandmarkCheckpoints.load(file, backend, pipeline.imageSize, pipeline.scales());
+        return loader.load(checkpoint);
     }
 
     @CommandLine.Mixin
@@ -126,6 +137,10 @@ final class EvalCommand implements Callable<Integer> {
         if (!(qeAlpha >= 0) || !Double.isFinite(qeAlpha)) {
             throw new UserError("--qe-alpha must be a number >= 0, got " + qeAlpha);
         }
+        if (blocked.requested(this)) {
+            return BlockedEval.run(this, blocked);
+        }
+        blocked.checkInMemory(this);
         boolean descriptorMode = queryDescriptors != null || dbDescriptors != null || queryLabels != null
                 || dbLabels != null;
         boolean protocolMode = checkpoint != null || protocol != null || dataset != null;
@@ -222,9 +237,7 @@ final class EvalCommand implements Callable<Integer> {
                     + " networks on the image benchmarks");
         }
         Postprocessing post = pipeline.postprocessing(qeK, qeAlpha, backend);
-        ExtractorLoader loader = extractorLoader != null ? extractorLoader
-                : file -> LandmarkCheckpoints.load(file, backend, pipeline.imageSize, pipeline.scales());
-        DescriptorExtractor extractor = loader.load(checkpoint);
+        DescriptorExtractor extractor = loadExtractor();
         if (!post.isNone()) {
             System.out.println("post-processing: " + post.describe());
         }

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
                 RankCommand.class,
                 EvalCommand.class,
                 ExtractCommand.class,
+                IndexCommand.class,
+                SearchCommand.class,
                 ImportCommand.class,
                 ExportCommand.class,
                 WhitenCommand.class,
