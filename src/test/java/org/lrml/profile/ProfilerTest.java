@@ -111,22 +111,35 @@ class ProfilerTest {
     @Test
     @SuppressWarnings("unchecked")
     void traceNestsKernelsInOpsInPhasesInTheStep(@TempDir Path dir) throws Exception {
-        System.setProperty("lrml.profile.peak", "100,10");
-        try (Profiler p = Profiler.start()) {
-            step(new Rng(2));
-            p.close();
-            p.writeTrace(dir.resolve("trace.json"));
-            p.writeProfileJson(dir.resolve("profile.json"));
-        } finally {
-            System.clearProperty("lrml.profile.peak");
+        // The phases must cover the step; the gaps between them are bookkeeping of a few microseconds, but a thread
+        // preempted inside one on a loaded machine stretches it past 10% of an 800 us step. So up to three steps
+        // are recorded, and one of them must show the coverage (the nesting is required of every one).
+        double phases = 0;
+        double stepDur = 1;
+        List<TraceCheck.Event> events = List.of();
+        Map<String, Object> profile = Map.of();
+        for (int attempt = 0; attempt < 3 && phases < 0.9 * stepDur; attempt++) {
+            Path run = Files.createDirectories(dir.resolve("run" + attempt));
+            System.setProperty("lrml.profile.peak", "100,10");
+            try (Profiler p = Profiler.start()) {
+                step(new Rng(2));
+                p.close();
+                p.writeTrace(run.resolve("trace.json"));
+                p.writeProfileJson(run.resolve("profile.json"));
+            } finally {
+                System.clearProperty("lrml.profile.peak");
+            }
+            Map<String, Object> trace = new ObjectMapper().readValue(Files.readString(run.resolve("trace.json")),
+                    Map.class);
+            events = TraceCheck.events(trace);
+            TraceCheck.requireNesting(events);
+            TraceCheck.Event step = events.stream().filter(e -> e.name().equals("step")).findFirst().orElseThrow();
+            phases = TraceCheck.childrenOf(events, step).stream().mapToDouble(TraceCheck.Event::dur).sum();
+            stepDur = step.dur();
+            assertTrue(phases <= stepDur, phases + " of " + stepDur);
+            profile = new ObjectMapper().readValue(Files.readString(run.resolve("profile.json")), Map.class);
         }
-        Map<String, Object> trace = new ObjectMapper().readValue(Files.readString(dir.resolve("trace.json")), Map.class);
-        List<TraceCheck.Event> events = TraceCheck.events(trace);
-        TraceCheck.requireNesting(events);
-        TraceCheck.Event step = events.stream().filter(e -> e.name().equals("step")).findFirst().orElseThrow();
-        double phases = TraceCheck.childrenOf(events, step).stream().mapToDouble(TraceCheck.Event::dur).sum();
-        assertTrue(phases <= step.dur() && phases >= 0.9 * step.dur(), phases + " of " + step.dur());
-        Map<String, Object> profile = new ObjectMapper().readValue(Files.readString(dir.resolve("profile.json")), Map.class);
+        assertTrue(phases >= 0.9 * stepDur, phases + " of " + stepDur + " in the last of three steps");
         assertTrue(((List<Object>) profile.get("rows")).size() > 5);
         assertNull(TraceCheck.event(events, "nothing like this"));
     }
