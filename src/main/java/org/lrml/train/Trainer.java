@@ -248,6 +248,7 @@ public final class Trainer {
                 parts.evaluation().galleryRows(descriptors, new Rng(schedule.seed()).fork(-1)));
         log.println("final: " + EpochLines.summary(last));
         log.println("wrote " + folder.metricsJson() + ", history.json, curves.png, gallery.png, checkpoints/");
+        parts.evaluation().afterTraining(descriptors, folder, log);
         return last;
     }
 
@@ -398,6 +399,7 @@ public final class Trainer {
         meta.put("engine", Version.get());
         meta.put("config", config);
         meta.put("history", history.toMap());
+        meta.putAll(model.checkpointMeta());
         folder.writeCheckpoint(epoch, Checkpoint.of(meta, model.stateDict(), optimizer.stateDict()));
     }
 
