@@ -114,8 +114,8 @@ final class TrainCommand implements Callable<Integer> {
     double alpha;
 
     @Option(names = "--margin", paramLabel = "M", description = "LRML: m, the positive boundary is alpha - m (default"
-            + " ${bundle:margin.lrml}); contrastive margin (default ${bundle:margin.contrastive}; sfm120k: 0.85 for a"
-            + " ResNet as cirtorch's best recipe); triplet margin (default ${bundle:margin.triplet}).")
+            + " ${bundle:margin.lrml}); contrastive margin (default ${bundle:margin.contrastive}), 0.85 for sfm120k"
+            + " with a ResNet as cirtorch's best recipe; triplet margin (default ${bundle:margin.triplet}).")
     Double margin;
 
     @Option(names = "--temperature", paramLabel = "T", description = "LRML weighting temperature T (default: ${DEFAULT-VALUE}).")

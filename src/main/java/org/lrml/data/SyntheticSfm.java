@@ -146,10 +146,14 @@ public final class SyntheticSfm {
         return new Color(rng.nextInt(256), rng.nextInt(256), rng.nextInt(256));
     }
 
-    /** A random crop of 60-90% of the scene, scaled to the longer side, with colour jitter and noise. */
+    /**
+     * A random 4:3 crop of 60-90% of the scene's width, scaled to the longer side, with colour jitter and noise.
+     * Every image has the same size, so a batch of them is one tensor (real photos differ; the loader takes both).
+     */
     private static BufferedImage view(BufferedImage scene, int longest, Random rng) {
-        int cw = (int) (SCENE_W * (0.6 + 0.3 * rng.nextDouble()));
-        int ch = (int) (SCENE_H * (0.6 + 0.3 * rng.nextDouble()));
+        int m = (int) (SCENE_W / 4 * (0.6 + 0.3 * rng.nextDouble()));
+        int cw = 4 * m;
+        int ch = 3 * m;
         int x0 = rng.nextInt(SCENE_W - cw + 1);
         int y0 = rng.nextInt(SCENE_H - ch + 1);
         double scale = (double) longest / Math.max(cw, ch);

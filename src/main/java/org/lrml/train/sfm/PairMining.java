@@ -14,7 +14,9 @@ import org.lrml.util.Rng;
  * SfM-120k's tuples as cirtorch mines them: the positive is the query's given positive (its pair's
  * {@code pidxs}), the negatives the K most similar pool images of other clusters, at most one image per cluster
  * ({@link TupleMiner#negatives}, labels = clusters; {@code bottom} takes the K least similar instead, the spec's
- * ablation). A query whose pool holds fewer than K images of other clusters gets no tuple.
+ * ablation). Where the pool holds fewer than K clusters other than the query's, the miner's rule fills the
+ * remaining slots with further images of other clusters (cirtorch would look forever; SfM-120k's 551 clusters never
+ * get there); a query whose pool holds fewer than K images of other clusters gets no tuple.
  */
 public final class PairMining implements TupleMining {
     private final TupleMiner.Config config;
