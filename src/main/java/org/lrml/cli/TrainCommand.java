@@ -223,7 +223,11 @@ final class TrainCommand implements Callable<Integer> {
             boolean setEpochs = parsed.hasMatchedOption("--epochs");
             boolean setBackend = parsed.hasMatchedOption("--backend");
             boolean setData = parsed.hasMatchedOption("--data");
-            TrainConfig.Dataset stored = RunFolder.at(resume).readConfig().data().dataset();
+            // Which assembler continues the run: its config.json says (a folder without one gets the Fashion-MNIST
+            // path's errors, as before SfM-120k existed).
+            RunFolder folder = RunFolder.at(resume);
+            TrainConfig.Dataset stored = java.nio.file.Files.isRegularFile(folder.configJson())
+                    ? folder.readConfig().data().dataset() : TrainConfig.Dataset.FASHION_MNIST;
             UnaryOperator<TrainConfig> adjust = c -> {
                 TrainConfig.Builder r = c.toBuilder();
                 if (setEpochs) {

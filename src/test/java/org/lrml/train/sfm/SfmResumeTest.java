@@ -30,8 +30,8 @@ class SfmResumeTest {
                 .backend("cpu")
                 .landmark(new TrainConfig.Landmark(LandmarkNet.Arch.RESNET18, null, 32, 0.01))
                 .epochs(epochs)
-                .queries(10)
-                .pool(24)
+                .queries(5)
+                .pool(20)
                 .evalEvery(0)
                 .lr(1e-4)
                 .describeBatch(32)
@@ -41,7 +41,7 @@ class SfmResumeTest {
     @Test
     void aResumedRunEndsAsTheUninterruptedOne(@TempDir Path dir) throws IOException {
         Path data = dir.resolve("sfm");
-        SyntheticSfm.write(data, new SyntheticSfm.Spec(6, 2, 4, 32, 3));
+        SyntheticSfm.write(data, new SyntheticSfm.Spec(6, 2, 3, 32, 3));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Path straight = dir.resolve("straight");
         SfmTraining.start(config(data, 2), straight, quiet).run();
