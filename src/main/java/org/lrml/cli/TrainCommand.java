@@ -177,6 +177,11 @@ final class TrainCommand implements Callable<Integer> {
             + " lr x exp(-D e), cirtorch's exponential decay (default: ${DEFAULT-VALUE}).")
     double lrDecay;
 
+    @Option(names = "--tuples-per-forward", paramLabel = "N", description = "sfm120k: put a step's tuples through"
+            + " the network N at a time, accumulating gradients for the one optimiser step (1 = cirtorch, the memory"
+            + " of one tuple); 0 = all of a step's images at once (default: ${DEFAULT-VALUE}).")
+    int tuplesPerForward;
+
     @Option(names = "--eval-every", paramLabel = "N", description = "Evaluate every N epochs and after the last;"
             + " 0 = only after the last, without the untrained baseline (default: ${DEFAULT-VALUE}).")
     int evalEvery;
@@ -264,7 +269,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Flags of the Fashion-MNIST network, and of the landmark run, each refused with the other data set. */
     private static final List<String> FASHION_ONLY = List.of("--protocol", "--dim", "--widths");
-    private static final List<String> SFM_ONLY = List.of("--arch", "--pretrained", "--image-size", "--lr-decay");
+    private static final List<String> SFM_ONLY = List.of("--arch", "--pretrained", "--image-size", "--lr-decay",
+            "--tuples-per-forward");
 
     /** The config of a new run: the data set's defaults with every given flag applied. */
     TrainConfig config() {
@@ -342,7 +348,8 @@ final class TrainCommand implements Callable<Integer> {
             return TrainConfig.Landmark.defaults();
         }
         try {
-            return new TrainConfig.Landmark(LandmarkNet.Arch.parse(arch), pretrained, imageSize, lrDecay);
+            return new TrainConfig.Landmark(LandmarkNet.Arch.parse(arch), pretrained, imageSize, lrDecay,
+                    tuplesPerForward);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage().startsWith("training:") ? e.getMessage() : "--arch: " + e.getMessage());
         }

@@ -37,6 +37,7 @@ final class TrainDefaults implements CommandLine.IDefaultValueProvider {
             case "--arch" -> D.landmark().arch().cliName();
             case "--image-size" -> String.valueOf(D.landmark().imageSize());
             case "--lr-decay" -> plain(D.landmark().lrDecay());
+            case "--tuples-per-forward" -> String.valueOf(D.landmark().tuplesPerForward());
             case "--backend" -> D.backend();
             case "--protocol" -> D.data().protocol().cliName();
             case "--epochs" -> String.valueOf(D.schedule().epochs());

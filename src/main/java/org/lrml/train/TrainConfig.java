@@ -91,9 +91,16 @@ public record TrainConfig(String backend, Data data, Schedule schedule, TupleMin
      *                   thumbnail)
      * @param lrDecay    d of the learning rate exp(-d x epoch) in epoch 1, 2, ... (cirtorch's ExponentialLR
      *                   stepped at the start of every epoch)
+     * @param tuplesPerForward 0: a step's distinct images go through the network at once; n: in groups of n
+     *                   tuples with gradients accumulated (1 = cirtorch; the memory of one group)
      */
-    public record Landmark(LandmarkNet.Arch arch, Path pretrained, int imageSize, double lrDecay) {
+    public record Landmark(LandmarkNet.Arch arch, Path pretrained, int imageSize, double lrDecay,
+                           int tuplesPerForward) {
         public Landmark {
+            if (tuplesPerForward < 0) {
+                throw new IllegalArgumentException("training: --tuples-per-forward must be >= 0 (0 = the whole step),"
+                        + " got " + tuplesPerForward);
+            }
             if (arch == null) {
                 throw new IllegalArgumentException("training: --arch is required");
             }
@@ -105,9 +112,9 @@ public record TrainConfig(String backend, Data data, Schedule schedule, TupleMin
             }
         }
 
-        /** ResNet-101 at 362 px, decay 0.01 per epoch, no pretrained weights named. */
+        /** ResNet-101 at 362 px, decay 0.01 per epoch, no pretrained weights named, whole steps per forward pass. */
         public static Landmark defaults() {
-            return new Landmark(LandmarkNet.Arch.RESNET101, null, 362, 0.01);
+            return new Landmark(LandmarkNet.Arch.RESNET101, null, 362, 0.01, 0);
         }
 
         /**

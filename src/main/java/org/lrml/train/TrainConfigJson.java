@@ -83,6 +83,7 @@ final class TrainConfigJson {
         }
         n.put("image_size", l.imageSize());
         n.put("lr_decay", l.lrDecay());
+        n.put("tuples_per_forward", l.tuplesPerForward());
         return n;
     }
 
@@ -94,7 +95,7 @@ final class TrainConfigJson {
         Map<String, Object> l = (Map<String, Object>) object(m, "landmark");
         return new TrainConfig.Landmark(LandmarkNet.Arch.parse(str(l, "arch")),
                 l.get("pretrained") == null ? null : Path.of(str(l, "pretrained")), integer(l, "image_size"),
-                num(l, "lr_decay"));
+                num(l, "lr_decay"), integer(l, "tuples_per_forward"));
     }
 
     private static Map<String, Object> netMap(RetrievalNet.Config net) {

@@ -76,7 +76,7 @@ public final class SfmTraining {
         SfmTrainingSet train = new SfmTrainingSet(new SfmImages(data.train(), lm.imageSize(), norm));
         SfmImages val = new SfmImages(data.val(), lm.imageSize(), norm);
         return new TrainingParts(backend, train, model, new PairMining(cfg.miner()), new FusedTupleLoss(cfg.loss()),
-                adam, exponentialDecay(lm.lrDecay()), new SfmEvaluation(val));
+                adam, exponentialDecay(lm.lrDecay()), new SfmEvaluation(val), lm.tuplesPerForward());
     }
 
     /**
