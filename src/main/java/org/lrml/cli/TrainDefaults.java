@@ -33,6 +33,11 @@ final class TrainDefaults implements CommandLine.IDefaultValueProvider {
         LossSpec lrml = LossSpec.lrml();
         return switch (flag) {
             case "--data" -> D.data().dir().toString();
+            case "--dataset" -> D.data().dataset().cliName();
+            case "--arch" -> D.landmark().arch().cliName();
+            case "--image-size" -> String.valueOf(D.landmark().imageSize());
+            case "--lr-decay" -> plain(D.landmark().lrDecay());
+            case "--tuples-per-forward" -> String.valueOf(D.landmark().tuplesPerForward());
             case "--backend" -> D.backend();
             case "--protocol" -> D.data().protocol().cliName();
             case "--epochs" -> String.valueOf(D.schedule().epochs());
@@ -79,9 +84,21 @@ final class TrainDefaults implements CommandLine.IDefaultValueProvider {
     public static final class Bundle extends ListResourceBundle {
         @Override
         protected Object[][] getContents() {
-            return Arrays.stream(LossKind.values())
+            TrainConfig sfm = TrainConfig.builder().sfm120kRecipe().build();
+            Object[][] recipe = {
+                {"sfm.epochs", String.valueOf(sfm.schedule().epochs())},
+                {"sfm.pool", String.valueOf(sfm.schedule().pool())},
+                {"sfm.tuples-per-step", String.valueOf(sfm.schedule().tuplesPerStep())},
+                {"sfm.lr", plain(sfm.optimization().lr())},
+                {"sfm.weight-decay", plain(sfm.optimization().weightDecay())},
+                {"sfm.describe-batch", String.valueOf(sfm.schedule().describeBatch())},
+            };
+            Object[][] margins = Arrays.stream(LossKind.values())
                     .map(k -> new Object[]{"margin." + k.name().toLowerCase(Locale.ROOT), plain(LossSpec.defaults(k).margin())})
                     .toArray(Object[][]::new);
+            Object[][] all = Arrays.copyOf(margins, margins.length + recipe.length);
+            System.arraycopy(recipe, 0, all, margins.length, recipe.length);
+            return all;
         }
     }
 }

@@ -35,13 +35,21 @@ public record SfmWhitening(List<String> cids, int[] queries, int[] positives) {
         return new SfmWhitening(cids, q, p);
     }
 
-    /** The file of an image id below the ims folder; the error names the id and where it was looked for. */
-    public static Path imagePath(Path ims, String cid) throws IOException {
+    /**
+     * Where cirtorch's cid2filename puts an image id below the ims folder,
+     * {@code <ims>/<cid[-2:]>/<cid[-4:-2]>/<cid[-6:-4]>/<cid>}, whether or not the file exists.
+     */
+    public static Path expectedPath(Path ims, String cid) throws IOException {
         if (cid.length() < 6) {
             throw new IOException("SfM image id '" + cid + "' is shorter than 6 characters");
         }
-        Path dir = ims.resolve(cid.substring(cid.length() - 2)).resolve(cid.substring(cid.length() - 4, cid.length() - 2))
-                .resolve(cid.substring(cid.length() - 6, cid.length() - 4));
+        return ims.resolve(cid.substring(cid.length() - 2)).resolve(cid.substring(cid.length() - 4, cid.length() - 2))
+                .resolve(cid.substring(cid.length() - 6, cid.length() - 4)).resolve(cid);
+    }
+
+    /** The file of an image id below the ims folder; the error names the id and where it was looked for. */
+    public static Path imagePath(Path ims, String cid) throws IOException {
+        Path dir = expectedPath(ims, cid).getParent();
         for (String ext : new String[]{"", ".jpg", ".png"}) {
             Path f = dir.resolve(cid + ext);
             if (Files.isRegularFile(f)) {

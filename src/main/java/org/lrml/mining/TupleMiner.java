@@ -96,10 +96,7 @@ public final class TupleMiner {
         int[] pLabels = labelsOf("pool", poolIndex, pool.size(0), labels);
         int k = cfg.negatives();
         try (NoGrad ng = NoGrad.enter()) {
-            int[][] negatives = cfg.negativeMode() == NegativeMode.HARDEST
-                    ? hardestNegatives(queries, pool, qLabels, pLabels, k, cfg.candidatesPerNegative())
-                    : walk(queries, pool, qLabels, pLabels, LabelRule.DIFFERENT, false, uniform(qLabels.length, k), k,
-                    (row, col, got, count) -> true);
+            int[][] negatives = negatives(cfg, queries, pool, qLabels, pLabels);
             int[][] hardestPositive = cfg.positiveMode() == PositiveMode.HARDEST
                     ? walk(queries, pool, qLabels, pLabels, LabelRule.SAME, false, uniform(qLabels.length, 1), 2,
                     (row, col, got, count) -> poolIndex[col] != queryIndex[row])
@@ -140,6 +137,24 @@ public final class TupleMiner {
             }
             return new Mined(Tuples.of(table, rows.size(), k), queryRows.stream().mapToInt(Integer::intValue).toArray(),
                     fewNegatives, noPositive);
+        }
+    }
+
+    /**
+     * The negatives of {@link #mine} alone, for a caller whose positives follow another rule (SfM-120k's given
+     * pairs): for each query row, up to K pool columns (rows of {@code pool}) in the configured mode, best first;
+     * a row with fewer than K had no more eligible pool images.
+     *
+     * @param qLabels label (class or cluster) of each query row
+     * @param pLabels label of each pool row
+     */
+    public static int[][] negatives(Config cfg, Tensor queries, Tensor pool, int[] qLabels, int[] pLabels) {
+        int k = cfg.negatives();
+        try (NoGrad ng = NoGrad.enter()) {
+            return cfg.negativeMode() == NegativeMode.HARDEST
+                    ? hardestNegatives(queries, pool, qLabels, pLabels, k, cfg.candidatesPerNegative())
+                    : walk(queries, pool, qLabels, pLabels, LabelRule.DIFFERENT, false, uniform(qLabels.length, k), k,
+                    (row, col, got, count) -> true);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.lrml.train;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.util.List;
 
 import org.lrml.eval.EvalResult;
@@ -26,4 +28,16 @@ public interface Evaluation {
 
     /** The gallery's heading, saying what the frame colours mean. */
     String galleryTitle();
+
+    /**
+     * What the protocol derives from the trained network once the last epoch is done and the gallery written
+     * (a landmark run learns its whitening here); nothing by default.
+     *
+     * @param descriptors the trained network's descriptors
+     * @param folder      the run folder to write into
+     * @param log         where to say what was written
+     * @throws IOException when a file cannot be written
+     */
+    default void afterTraining(Descriptors descriptors, RunFolder folder, PrintStream log) throws IOException {
+    }
 }

@@ -48,4 +48,13 @@ public interface RetrievalModel {
 
     /** The architecture in a few words, for the run's header line. */
     String describe();
+
+    /**
+     * Entries this model adds to every checkpoint's meta.json, e.g. the {@code "model"} description from which
+     * {@code lrml eval} and {@code lrml extract} rebuild a landmark network; none by default (the Fashion-MNIST
+     * network is rebuilt from the config).
+     */
+    default Map<String, Object> checkpointMeta() {
+        return Map.of();
+    }
 }

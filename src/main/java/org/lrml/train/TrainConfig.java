@@ -8,6 +8,7 @@ import org.lrml.backend.DType;
 import org.lrml.backend.LossSpec;
 import org.lrml.data.FashionMnist;
 import org.lrml.mining.TupleMiner;
+import org.lrml.nn.LandmarkNet;
 import org.lrml.nn.RetrievalNet;
 
 /**
@@ -28,23 +29,101 @@ import org.lrml.nn.RetrievalNet;
  * @param net          the network's shape
  * @param dtype        element type of the network, its gradients and the optimiser state (float64: CPU only)
  * @param clipping     gradient clipping before each optimiser step (off by default)
+ * @param landmark     the landmark network and its images (used by the SfM-120k data set only)
  */
 public record TrainConfig(String backend, Data data, Schedule schedule, TupleMiner.Config miner, LossSpec loss,
-                          Optimization optimization, RetrievalNet.Config net, DType dtype, Clipping clipping) {
+                          Optimization optimization, RetrievalNet.Config net, DType dtype, Clipping clipping,
+                          Landmark landmark) {
 
     public TrainConfig {
         if (backend == null || data == null || schedule == null || miner == null || loss == null || optimization == null
-                || net == null || dtype == null || clipping == null) {
+                || net == null || dtype == null || clipping == null || landmark == null) {
             throw new IllegalArgumentException("training config: every part is required, got backend " + backend
                     + ", data " + data + ", schedule " + schedule + ", miner " + miner + ", loss " + loss
-                    + ", optimization " + optimization + ", net " + net + ", dtype " + dtype + ", clipping " + clipping);
+                    + ", optimization " + optimization + ", net " + net + ", dtype " + dtype + ", clipping " + clipping
+                    + ", landmark " + landmark);
         }
     }
 
-    /** A float32 config without clipping (the form every config had before those two choices existed). */
+    /** A float32 Fashion-MNIST config without clipping (the form every config had before those choices existed). */
     public TrainConfig(String backend, Data data, Schedule schedule, TupleMiner.Config miner, LossSpec loss,
                        Optimization optimization, RetrievalNet.Config net) {
-        this(backend, data, schedule, miner, loss, optimization, net, DType.F32, Clipping.NONE);
+        this(backend, data, schedule, miner, loss, optimization, net, DType.F32, Clipping.NONE, Landmark.defaults());
+    }
+
+    /** Which data set a run trains on; each has its assembler of the training parts. */
+    public enum Dataset {
+        /** Fashion-MNIST's IDX files (train.fashion.FashionTraining). */
+        FASHION_MNIST("fashion-mnist"),
+        /** cirtorch's retrieval-SfM-120k.pkl and ims/ (train.sfm.SfmTraining). */
+        SFM120K("sfm120k");
+
+        private final String cliName;
+
+        Dataset(String cliName) {
+            this.cliName = cliName;
+        }
+
+        /** The name {@code --dataset} takes. */
+        public String cliName() {
+            return cliName;
+        }
+
+        /** The data set of a {@code --dataset} value; the error lists the names. */
+        public static Dataset parse(String s) {
+            for (Dataset d : values()) {
+                if (d.cliName.equalsIgnoreCase(s)) {
+                    return d;
+                }
+            }
+            throw new IllegalArgumentException("unknown data set '" + s + "': expected fashion-mnist or sfm120k");
+        }
+    }
+
+    /**
+     * The landmark network a SfM-120k run fine-tunes (cirtorch's recipe): a trunk with frozen batch norm, GeM with
+     * the net's initial p, L2; images described with their longer side at {@code imageSize}.
+     *
+     * @param arch       the trunk
+     * @param pretrained the checkpoint whose trunk weights start the run ({@code lrml import --torch}), or null for
+     *                   torchvision's random initialisation (tests, timing)
+     * @param imageSize  the longer side of training images in pixels (images are only shrunk, as cirtorch's
+     *                   thumbnail)
+     * @param lrDecay    d of the learning rate exp(-d x epoch) in epoch 1, 2, ... (cirtorch's ExponentialLR
+     *                   stepped at the start of every epoch)
+     * @param tuplesPerForward 0: a step's distinct images go through the network at once; n: in groups of n
+     *                   tuples with gradients accumulated (1 = cirtorch; the memory of one group)
+     */
+    public record Landmark(LandmarkNet.Arch arch, Path pretrained, int imageSize, double lrDecay,
+                           int tuplesPerForward) {
+        public Landmark {
+            if (tuplesPerForward < 0) {
+                throw new IllegalArgumentException("training: --tuples-per-forward must be >= 0 (0 = the whole step),"
+                        + " got " + tuplesPerForward);
+            }
+            if (arch == null) {
+                throw new IllegalArgumentException("training: --arch is required");
+            }
+            if (imageSize < 16) {
+                throw new IllegalArgumentException("training: --image-size must be >= 16, got " + imageSize);
+            }
+            if (!(lrDecay >= 0) || Double.isInfinite(lrDecay)) {
+                throw new IllegalArgumentException("training: --lr-decay must be finite and >= 0, got " + lrDecay);
+            }
+        }
+
+        /** ResNet-101 at 362 px, decay 0.01 per epoch, no pretrained weights named, whole steps per forward pass. */
+        public static Landmark defaults() {
+            return new Landmark(LandmarkNet.Arch.RESNET101, null, 362, 0.01, 0);
+        }
+
+        /**
+         * The contrastive margin of cirtorch's recipes for this trunk: 0.85 for a ResNet (the README's best
+         * ResNet-101), cirtorch's default 0.7 otherwise.
+         */
+        public double contrastiveMargin() {
+            return arch.isResNet() ? 0.85 : 0.7;
+        }
     }
 
     /**
@@ -94,15 +173,21 @@ public record TrainConfig(String backend, Data data, Schedule schedule, TupleMin
     }
 
     /**
-     * @param dir      folder of the Fashion-MNIST IDX files
-     * @param protocol seen (train on all labels) or unseen (train on labels 0-4, test on 5-9)
+     * @param dir      folder of the data set (Fashion-MNIST's IDX files; SfM-120k's pickle and ims/)
+     * @param protocol Fashion-MNIST: seen (train on all labels) or unseen (train on labels 0-4, test on 5-9)
+     * @param dataset  which data set
      */
-    public record Data(Path dir, Protocol protocol) {
+    public record Data(Path dir, Protocol protocol, Dataset dataset) {
         public Data {
-            if (dir == null || protocol == null) {
-                throw new IllegalArgumentException("training data: a folder and a protocol are required, got " + dir
-                        + " and " + protocol);
+            if (dir == null || protocol == null || dataset == null) {
+                throw new IllegalArgumentException("training data: a folder, a protocol and a data set are required,"
+                        + " got " + dir + ", " + protocol + " and " + dataset);
             }
+        }
+
+        /** Fashion-MNIST data. */
+        public Data(Path dir, Protocol protocol) {
+            this(dir, protocol, Dataset.FASHION_MNIST);
         }
     }
 
@@ -209,8 +294,28 @@ public record TrainConfig(String backend, Data data, Schedule schedule, TupleMin
         private DType dtype = DType.F32;
         private double clipGradNorm = 0;
         private double clipGradValue = 0;
+        private Dataset dataset = Dataset.FASHION_MNIST;
+        private Landmark landmark = Landmark.defaults();
 
         private Builder() {
+        }
+
+        /**
+         * The SfM-120k data set with cirtorch's training recipe (its train.py defaults, the README's best ResNet-101
+         * run in brackets): 100 epochs of 2000 queries and a 20000-image pool [22000], 5 tuples per step, Adam at
+         * 1e-6 [5e-7] with weight decay 1e-4, 16 images per descriptor batch (images of 362 px, not 28). The
+         * loss stays LRML; the rest of the builder is untouched.
+         */
+        public Builder sfm120kRecipe() {
+            dataset = Dataset.SFM120K;
+            epochs = 100;
+            queries = 2000;
+            pool = 20000;
+            tuplesPerStep = 5;
+            lr = 1e-6;
+            weightDecay = 1e-4;
+            describeBatch = 16;
+            return this;
         }
 
         private Builder(TrainConfig c) {
@@ -234,6 +339,18 @@ public record TrainConfig(String backend, Data data, Schedule schedule, TupleMin
             dtype = c.dtype();
             clipGradNorm = c.clipping().norm();
             clipGradValue = c.clipping().value();
+            dataset = c.data().dataset();
+            landmark = c.landmark();
+        }
+
+        public Builder dataset(Dataset v) {
+            dataset = v;
+            return this;
+        }
+
+        public Builder landmark(Landmark v) {
+            landmark = v;
+            return this;
         }
 
         public Builder backend(String v) {
@@ -333,10 +450,10 @@ public record TrainConfig(String backend, Data data, Schedule schedule, TupleMin
 
         /** The config; an invalid value is an error naming its flag and value. */
         public TrainConfig build() {
-            return new TrainConfig(backend, new Data(dataDir, protocol),
+            return new TrainConfig(backend, new Data(dataDir, protocol, dataset),
                     new Schedule(epochs, queries, pool, tuplesPerStep, evalEvery, describeBatch, seed), miner, loss,
                     new Optimization(lr, gemLrMultiplier, weightDecay), net, dtype,
-                    new Clipping(clipGradNorm, clipGradValue));
+                    new Clipping(clipGradNorm, clipGradValue), landmark);
         }
     }
 }

@@ -10,6 +10,7 @@ import org.lrml.backend.DType;
 import org.lrml.backend.LossKind;
 import org.lrml.backend.LossSpec;
 import org.lrml.mining.TupleMiner;
+import org.lrml.nn.LandmarkNet;
 import org.lrml.nn.RetrievalNet;
 
 /**
@@ -54,6 +55,10 @@ final class TrainConfigJson {
         if (c.clipping().value() > 0) {
             m.put("clip_grad_value", c.clipping().value());
         }
+        if (c.data().dataset() != TrainConfig.Dataset.FASHION_MNIST) {
+            m.put("dataset", c.data().dataset().cliName());
+            m.put("landmark", landmarkMap(c.landmark()));
+        }
         return m;
     }
 
@@ -68,6 +73,29 @@ final class TrainConfigJson {
         l.put("mu", loss.mu());
         l.put("order_eps", loss.orderEps());
         return l;
+    }
+
+    private static Map<String, Object> landmarkMap(TrainConfig.Landmark l) {
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("arch", l.arch().cliName());
+        if (l.pretrained() != null) {
+            n.put("pretrained", l.pretrained().toString());
+        }
+        n.put("image_size", l.imageSize());
+        n.put("lr_decay", l.lrDecay());
+        n.put("tuples_per_forward", l.tuplesPerForward());
+        return n;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TrainConfig.Landmark landmark(Map<String, Object> m) {
+        if (m.get("landmark") == null) {
+            return TrainConfig.Landmark.defaults();
+        }
+        Map<String, Object> l = (Map<String, Object>) object(m, "landmark");
+        return new TrainConfig.Landmark(LandmarkNet.Arch.parse(str(l, "arch")),
+                l.get("pretrained") == null ? null : Path.of(str(l, "pretrained")), integer(l, "image_size"),
+                num(l, "lr_decay"), integer(l, "tuples_per_forward"));
     }
 
     private static Map<String, Object> netMap(RetrievalNet.Config net) {
@@ -112,6 +140,9 @@ final class TrainConfigJson {
                 .dtype(m.get("dtype") == null ? DType.F32 : dtype(str(m, "dtype")))
                 .clipGradNorm(m.get("clip_grad_norm") == null ? 0 : num(m, "clip_grad_norm"))
                 .clipGradValue(m.get("clip_grad_value") == null ? 0 : num(m, "clip_grad_value"))
+                .dataset(m.get("dataset") == null ? TrainConfig.Dataset.FASHION_MNIST
+                        : TrainConfig.Dataset.parse(str(m, "dataset")))
+                .landmark(landmark(m))
                 .build();
     }
 

@@ -16,6 +16,7 @@ import org.lrml.loss.Tuples;
 import org.lrml.mining.TupleMiner;
 import org.lrml.optim.Optimizer;
 import org.lrml.optim.ParamGroup;
+import org.lrml.ops.Affine;
 import org.lrml.ops.Concat;
 import org.lrml.profile.Profiler;
 import org.lrml.report.MetricsJson;
@@ -248,6 +249,7 @@ public final class Trainer {
                 parts.evaluation().galleryRows(descriptors, new Rng(schedule.seed()).fork(-1)));
         log.println("final: " + EpochLines.summary(last));
         log.println("wrote " + folder.metricsJson() + ", history.json, curves.png, gallery.png, checkpoints/");
+        parts.evaluation().afterTraining(descriptors, folder, log);
         return last;
     }
 
@@ -286,11 +288,25 @@ public final class Trainer {
         try (ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d train", epoch, schedule.epochs()),
                 steps)) {
             for (int s = 0; s < steps; s++) {
-                StepBatch b = StepBatch.of(tuples, order, s * perStep, Math.min(m, (s + 1) * perStep));
-                double loss = step(b, epoch, s + 1);
+                int from = s * perStep;
+                int to = Math.min(m, (s + 1) * perStep);
+                int group = parts.tuplesPerForward();
+                double loss;
+                if (group == 0 || group >= to - from) {
+                    StepBatch b = StepBatch.of(tuples, order, from, to);
+                    loss = step(b, epoch, s + 1);
+                    images += b.images().length;
+                } else {
+                    List<StepBatch> groups = new java.util.ArrayList<>();
+                    for (int g = from; g < to; g += group) {
+                        StepBatch b = StepBatch.of(tuples, order, g, Math.min(to, g + group));
+                        groups.add(b);
+                        images += b.images().length;
+                    }
+                    loss = accumulatedStep(groups, to - from, epoch, s + 1);
+                }
                 history.recordStep(loss);
                 lossSum += loss;
-                images += b.images().length;
                 bar.field("loss", loss);
                 bar.field("img/s", String.format(Locale.ROOT, "%.0f", images / Math.max(1e-9, seconds(t1))));
                 bar.step();
@@ -339,31 +355,75 @@ public final class Trainer {
                 l = parts.loss().apply(forward(batches), b.tuples());
                 loss = l.item();
             }
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
-                        + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier epochs in %s"
-                        + " are intact; %s", loss, epoch, step, optimizer.paramGroups().get(0).lr(),
-                        folder.checkpoints(), updates == 0 ? "no update was made yet in this run, so the learning rate"
-                                + " is not the cause: check the loss parameters (" + parts.loss().describe() + ") and"
-                                + " the data" : "try a lower --lr"));
-            }
+            requireFiniteLoss(loss, epoch, step);
             try (Profiler.Scope ph = Profiler.phase("backward")) {
                 l.backward();
             }
-            try (Profiler.Scope ph = Profiler.phase("gradients")) {
-                gradients.afterBackward();
-                gradients.beforeStep();
-            }
-            try (Profiler.Scope ph = Profiler.phase("optimizer")) {
-                optimizer.step();
-                optimizer.zeroGrad();
-                updates++;
-            }
-            try (Profiler.Scope ph = Profiler.phase("gradients")) {
-                gradients.afterStep();
-            }
+            optimizerStep();
             return loss;
         }
+    }
+
+    /** A non-finite loss stops the run before the step (nothing of the epoch is saved). */
+    private void requireFiniteLoss(double loss, int epoch, int step) {
+        if (!Double.isFinite(loss)) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the loss became %s at epoch %d step %d"
+                    + " (learning rate %g); nothing of this epoch was saved, the checkpoints of earlier epochs in %s"
+                    + " are intact; %s", loss, epoch, step, optimizer.paramGroups().get(0).lr(),
+                    folder.checkpoints(), updates == 0 ? "no update was made yet in this run, so the learning rate"
+                            + " is not the cause: check the loss parameters (" + parts.loss().describe() + ") and"
+                            + " the data" : "try a lower --lr"));
+        }
+    }
+
+    /** Gradient statistics and clipping, the optimiser step, zeroed gradients. */
+    private void optimizerStep() {
+        try (Profiler.Scope ph = Profiler.phase("gradients")) {
+            gradients.afterBackward();
+            gradients.beforeStep();
+        }
+        try (Profiler.Scope ph = Profiler.phase("optimizer")) {
+            optimizer.step();
+            optimizer.zeroGrad();
+            updates++;
+        }
+        try (Profiler.Scope ph = Profiler.phase("gradients")) {
+            gradients.afterStep();
+        }
+    }
+
+    /**
+     * One optimiser step over groups of the step's tuples: each group's distinct images through the network, its
+     * mean loss weighted by its share of the step's {@code total} tuples and backpropagated, gradients
+     * accumulating; then one optimiser step. Returns the step's mean loss.
+     */
+    private double accumulatedStep(List<StepBatch> groups, int total, int epoch, int step) {
+        double loss = 0;
+        try (Profiler.Scope st = Profiler.step("step")) {
+            for (StepBatch b : groups) {
+                try (MemoryScope scope = MemoryScope.open()) {
+                    List<Tensor> batches;
+                    try (Profiler.Scope ph = Profiler.phase("data")) {
+                        batches = parts.data().tensors(b.images(), backend);
+                    }
+                    double share = (double) b.tuples().m() / total;
+                    Tensor l;
+                    try (Profiler.Scope ph = Profiler.phase("forward")) {
+                        l = Affine.apply(parts.loss().apply(forward(batches), b.tuples()), share, 0.0);
+                        double part = l.item();
+                        requireFiniteLoss(part / share, epoch, step);
+                        loss += part;
+                    }
+                    try (Profiler.Scope ph = Profiler.phase("backward")) {
+                        l.backward();
+                    }
+                }
+            }
+            try (MemoryScope scope = MemoryScope.open()) {
+                optimizerStep();
+            }
+        }
+        return loss;
     }
 
     /** Descriptors of a step's images in training mode (one forward pass per tensor the set hands out). */
@@ -398,6 +458,7 @@ public final class Trainer {
         meta.put("engine", Version.get());
         meta.put("config", config);
         meta.put("history", history.toMap());
+        meta.putAll(model.checkpointMeta());
         folder.writeCheckpoint(epoch, Checkpoint.of(meta, model.stateDict(), optimizer.stateDict()));
     }
 

@@ -247,7 +247,23 @@ class LandmarkCliTest {
     @Test
     void evalRunsARevisitedProtocolWithALandmarkCheckpoint(@TempDir Path dir) throws IOException {
         Path ckpt = freshCheckpoint(dir);
-        Path dataset = Files.createDirectories(dir.resolve("roxford5k"));
+        Path dataset = roxfordFixture(dir.resolve("roxford5k"));
+        String out = CliTest.run(0, "eval", "--checkpoint", ckpt.toString(), "--protocol", "roxford5k", "--dataset",
+                dataset.toString(), "--image-size", "48", "--scales", "1,0.7071", "--qe", "1", "--dba", "1",
+                "--backend", "cpu", "--out", dir.resolve("m").toString())[0];
+        assertTrue(out.contains("roxford5k medium") && out.contains("mP@10"), out);
+        Map<String, Object> m = MetricsJson.read(dir.resolve("m").resolve("metrics.json"));
+        assertTrue(m.containsKey("mP@1") && m.containsKey("setups"), m.toString());
+        String noProtocol = CliTest.run(1, "eval", "--checkpoint", ckpt.toString(), "--out", dir.toString())[1];
+        assertTrue(noProtocol.contains("landmark network") && noProtocol.contains("--protocol"), noProtocol);
+        String fashionData = CliTest.run(1, "extract", "--checkpoint", ckpt.toString(), "--data", dir.toString(),
+                "--out", dir.resolve("x.npy").toString())[1];
+        assertTrue(fashionData.contains("landmark network"), fashionData);
+    }
+
+    /** A roxford5k folder: the ground truth fixture and ten made-up JPEGs under its image names. */
+    static Path roxfordFixture(Path dir) throws IOException {
+        Path dataset = Files.createDirectories(dir);
         Files.copy(Path.of("src/test/resources/protocols/roxford5k/numpy-p4/gnd_roxford5k.pkl"),
                 dataset.resolve("gnd_roxford5k.pkl"));
         Path jpg = Files.createDirectories(dataset.resolve("jpg"));
@@ -267,16 +283,6 @@ class LandmarkCliTest {
             }
             javax.imageio.ImageIO.write(img, "jpg", jpg.resolve(names.get(i) + ".jpg").toFile());
         }
-        String out = CliTest.run(0, "eval", "--checkpoint", ckpt.toString(), "--protocol", "roxford5k", "--dataset",
-                dataset.toString(), "--image-size", "48", "--scales", "1,0.7071", "--qe", "1", "--dba", "1",
-                "--backend", "cpu", "--out", dir.resolve("m").toString())[0];
-        assertTrue(out.contains("roxford5k medium") && out.contains("mP@10"), out);
-        Map<String, Object> m = MetricsJson.read(dir.resolve("m").resolve("metrics.json"));
-        assertTrue(m.containsKey("mP@1") && m.containsKey("setups"), m.toString());
-        String noProtocol = CliTest.run(1, "eval", "--checkpoint", ckpt.toString(), "--out", dir.toString())[1];
-        assertTrue(noProtocol.contains("landmark network") && noProtocol.contains("--protocol"), noProtocol);
-        String fashionData = CliTest.run(1, "extract", "--checkpoint", ckpt.toString(), "--data", dir.toString(),
-                "--out", dir.resolve("x.npy").toString())[1];
-        assertTrue(fashionData.contains("landmark network"), fashionData);
+        return dataset;
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code lrml train --help} shows every default, and they are exactly the builder's. */
 class TrainDefaultsTest {
-    private static final List<String> WITHOUT_DEFAULT = List.of("--out", "--resume", "--draws-out", "--margin",
+    private static final List<String> WITHOUT_DEFAULT = List.of("--out", "--resume", "--draws-out", "--margin", "--pretrained",
             "--help", "--version", "--profile", "--detect-anomaly");
 
     private static TrainCommand parse(String... args) {
@@ -63,7 +63,7 @@ class TrainDefaultsTest {
             String margin = TrainDefaults.plain(LossSpec.defaults(kind).margin());
             assertTrue(help.contains("(default " + margin + ")"), "margin of " + kind + " (" + margin + ") in:\n" + help);
         }
-        assertTrue(help.contains("(default: 1e-6)"), "weight decay as typed:\n" + help);
+        assertTrue(help.contains("(default: 1e-6; sfm120k: 1e-4)"), "weight decay as typed:\n" + help);
     }
 
     @Test

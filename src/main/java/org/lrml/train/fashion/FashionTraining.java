@@ -13,12 +13,12 @@ import org.lrml.data.LabeledImages;
 import org.lrml.data.Normalization;
 import org.lrml.nn.RetrievalNet;
 import org.lrml.optim.Adam;
-import org.lrml.train.NetCheckpoint;
 import org.lrml.train.FusedTupleLoss;
 import org.lrml.train.LabelMining;
 import org.lrml.train.LabeledImageSet;
 import org.lrml.train.LrSchedule;
 import org.lrml.train.RetrievalNetModel;
+import org.lrml.train.RunResumption;
 import org.lrml.train.RunFolder;
 import org.lrml.train.TrainConfig;
 import org.lrml.train.Trainer;
@@ -46,20 +46,7 @@ public final class FashionTraining {
      * config.json (the same run, since epoch 0 depends on the config alone).
      */
     public static Trainer resume(Path runDir, UnaryOperator<TrainConfig> adjust, PrintStream log) throws IOException {
-        RunFolder folder = RunFolder.at(runDir);
-        folder.removeInterruptedWrites(log);
-        java.util.Optional<Path> latest = folder.latestCheckpointIfAny();
-        if (latest.isEmpty()) {
-            // Killed before its first checkpoint: epoch 0 is a function of the stored config, so start it again.
-            TrainConfig cfg = adjust.apply(folder.readConfig());
-            log.println("resuming " + folder + ": no checkpoint yet, starting again from epoch 0 with its config.json");
-            return Trainer.start(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), folder, log);
-        }
-        Path file = latest.get();
-        NetCheckpoint checkpoint = NetCheckpoint.read(file);
-        TrainConfig cfg = adjust.apply(checkpoint.config());
-        return Trainer.resume(assemble(cfg), cfg.schedule(), cfg.clipping(), cfg.toMap(), folder, file, checkpoint.checkpoint(),
-                log);
+        return RunResumption.resume(runDir, adjust, log, FashionTraining::assemble);
     }
 
     /**
