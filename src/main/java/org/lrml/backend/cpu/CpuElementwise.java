@@ -103,6 +103,7 @@ final class CpuElementwise implements Elementwise {
                     y[i] = (float) (p0 * x[i] + p1);
                 }
             }
+            case POW -> CpuFastPow.pow(x, from, p0, y, from, to - from);
             default -> {
                 for (int i = from; i < to; i++) {
                     y[i] = (float) unaryOf(op, x[i], p0, p1);
@@ -262,6 +263,9 @@ final class CpuElementwise implements Elementwise {
                         z[o + i] = x[ao + i] * s;
                     }
                 }
+                // GeM's activations to the learned exponent, forward and backward: Math.pow's float results,
+                // several times faster (CpuFastPow says why they are the same).
+                case POW -> CpuFastPow.pow(x, ao, s, z, o, len);
                 default -> {
                     for (int i = 0; i < len; i++) {
                         z[o + i] = (float) binaryOf(op, x[ao + i], s);
