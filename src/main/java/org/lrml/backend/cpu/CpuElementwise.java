@@ -104,6 +104,30 @@ final class CpuElementwise implements Elementwise {
                 }
             }
             case POW -> CpuFastPow.pow(x, from, p0, y, from, to - from);
+            // The ops below are the specification's double formulas written out, so each loop computes exactly
+            // the default loop's values; the default loop calls the formula through a lambda that every op shares,
+            // a call the JIT cannot inline, and GeM's clamp, its mask and pow's log ran at several ns per element.
+            case CLAMP -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = (float) Math.min(Math.max(x[i], p0), p1);
+                }
+            }
+            case IN_RANGE -> {
+                for (int i = from; i < to; i++) {
+                    double v = x[i];
+                    y[i] = (p0 <= v && v <= p1) ? 1f : 0f;
+                }
+            }
+            case LOG -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = (float) Math.log(x[i]);
+                }
+            }
+            case EXP -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = (float) Math.exp(x[i]);
+                }
+            }
             default -> {
                 for (int i = from; i < to; i++) {
                     y[i] = (float) unaryOf(op, x[i], p0, p1);
