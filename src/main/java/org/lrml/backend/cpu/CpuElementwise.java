@@ -118,11 +118,7 @@ final class CpuElementwise implements Elementwise {
                     y[i] = (p0 <= v && v <= p1) ? 1f : 0f;
                 }
             }
-            case LOG -> {
-                for (int i = from; i < to; i++) {
-                    y[i] = (float) Math.log(x[i]);
-                }
-            }
+            case LOG -> CpuFastLog.log(x, y, from, to);
             case EXP -> {
                 for (int i = from; i < to; i++) {
                     y[i] = (float) Math.exp(x[i]);
