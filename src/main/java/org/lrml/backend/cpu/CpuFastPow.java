@@ -34,6 +34,8 @@ final class CpuFastPow {
     private static final double INV_LN2 = 1.0 / LN2;
     /** The half-width of the interval, relative, that must round to one float (see the class comment). */
     private static final double EPS = 0x1p-36;
+    /** 1.5 * 2^52: a double in [2^52, 2^53) has no fraction bits, so adding this rounds to an integer. */
+    private static final double SHIFTER = 0x1.8p52;
 
     static {
         for (int k = 0; k < LOG_SIZE; k++) {
@@ -72,12 +74,13 @@ final class CpuFastPow {
         if (!(y > -126.0 && y < 127.9)) {
             return (float) Math.pow(x, p);
         }
-        // y = n + j/64 + g with 0 <= g < 1/64; the subtraction is exact (both are multiples of ulp(y)).
-        double scaled = Math.floor(y * EXP_SIZE);
-        int t = (int) scaled;
-        double g = y - scaled * (1.0 / EXP_SIZE);
+        // y = t/64 + g with t = y * 64 rounded to an integer (adding 1.5 * 2^52 rounds it, and the low bits of the
+        // sum are t in two's complement) and |g| <= 1/128; y - t/64 is exact (both are multiples of ulp(y)).
+        double shifted = y * EXP_SIZE + SHIFTER;
+        int t = (int) Double.doubleToRawLongBits(shifted);
+        double g = y - (shifted - SHIFTER) * (1.0 / EXP_SIZE);
         double u = g * LN2;
-        // e^u - 1 to degree 5, u < 0.011: the first omitted term is below 2^-48 (times 2^g: relative).
+        // e^u to degree 5, |u| < 0.0055: the first omitted term is below 2^-58.
         double expu = 1.0 + u * (1.0 + u * (0.5 + u * (1.0 / 6 + u * (1.0 / 24 + u * (1.0 / 120)))));
         double scale = Double.longBitsToDouble((long) ((t >> EXP_BITS) + 1023) << 52);
         double result = EXP2_J[t & (EXP_SIZE - 1)] * expu * scale;
