@@ -36,6 +36,53 @@ final class CpuElementwise implements Elementwise {
         axpy(alpha, CpuStorage.of(x), CpuStorage.of(y));
     }
 
+    @Override
+    public void maskedProduct(UnaryOp mask, Storage x, double p0, double p1, Storage dy, Storage dx, int[] shape) {
+        maskedProduct(mask, CpuStorage.of(x), p0, p1, CpuStorage.of(dy), CpuStorage.of(dx));
+    }
+
+    /**
+     * dx = dy * mask(x) in one pass: the mask's double comparison as {@link UnaryOp} specifies it, 1 or 0, times dy
+     * (dy * 0 keeps dy's sign, and NaN or infinite dy gives NaN, as the two-pass product does).
+     */
+    static void maskedProduct(UnaryOp mask, CpuStorage x, double p0, double p1, CpuStorage dy, CpuStorage dx) {
+        if (mask != UnaryOp.GREATER && mask != UnaryOp.IN_RANGE) {
+            throw new IllegalArgumentException("maskedProduct: " + mask + " is not a mask op (GREATER or IN_RANGE)");
+        }
+        if (x.length() != dy.length() || x.length() != dx.length() || x.dtype() != dy.dtype() || x.dtype() != dx.dtype()) {
+            throw new IllegalArgumentException("maskedProduct: x " + x + ", dy " + dy + " and dx " + dx + " differ");
+        }
+        int n = (int) x.length();
+        boolean greater = mask == UnaryOp.GREATER;
+        if (x.isF32()) {
+            float[] xs = x.f();
+            float[] g = dy.f();
+            float[] out = dx.f();
+            CpuParallel.forRange(n, GRAIN, (from, to) -> {
+                if (greater) {
+                    for (int i = from; i < to; i++) {
+                        out[i] = g[i] * (xs[i] > p0 ? 1f : 0f);
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        double v = xs[i];
+                        out[i] = g[i] * ((p0 <= v && v <= p1) ? 1f : 0f);
+                    }
+                }
+            });
+        } else {
+            double[] xs = x.d();
+            double[] g = dy.d();
+            double[] out = dx.d();
+            CpuParallel.forRange(n, GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double v = xs[i];
+                    out[i] = g[i] * ((greater ? v > p0 : (p0 <= v && v <= p1)) ? 1.0 : 0.0);
+                }
+            });
+        }
+    }
+
     /** The specification of each unary op ({@link UnaryOp#apply}). */
     static double unaryOf(UnaryOp op, double x, double p0, double p1) {
         return op.apply(x, p0, p1);
