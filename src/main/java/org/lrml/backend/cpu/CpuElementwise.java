@@ -58,8 +58,17 @@ final class CpuElementwise implements Elementwise {
             float[] xs = x.f();
             float[] g = dy.f();
             float[] out = dx.f();
+            float t = (float) p0;
+            boolean branchFree = greater && t == p0;
             CpuParallel.forRange(n, GRAIN, (from, to) -> {
-                if (greater) {
+                if (branchFree) {
+                    // ReLU's mask as unaryF32's GREATER computes it (x > t exactly when x - t has bits in
+                    // [1, 0x7f800000]): a compare-and-select on random signs is a mispredicted branch per element.
+                    for (int i = from; i < to; i++) {
+                        int b = Float.floatToRawIntBits(xs[i] - t);
+                        out[i] = g[i] * (1 - (((0x7f800000 - b) | (b - 1)) >>> 31));
+                    }
+                } else if (greater) {
                     for (int i = from; i < to; i++) {
                         out[i] = g[i] * (xs[i] > p0 ? 1f : 0f);
                     }
