@@ -17,6 +17,6 @@ public final class Clamp {
             throw new IllegalArgumentException("clamp: lower bound " + lo + " must not exceed upper bound " + hi);
         }
         Tensor y = Kernels.unary("clamp", UnaryOp.CLAMP, x, lo, hi);
-        return Autograd.record("clamp", y, (dy, needs) -> new Tensor[]{dy.mul(Kernels.unary("clamp", UnaryOp.IN_RANGE, x, lo, hi))}, x);
+        return Autograd.record("clamp", y, (dy, needs) -> new Tensor[]{Kernels.maskedProduct("clamp", UnaryOp.IN_RANGE, x, lo, hi, dy)}, x);
     }
 }

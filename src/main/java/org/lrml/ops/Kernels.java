@@ -51,6 +51,20 @@ public final class Kernels {
         return y;
     }
 
+    /**
+     * dy * mask(x) for a mask op of {@link org.lrml.backend.family.Elementwise#maskedProduct} (the backward of ReLU and
+     * clamp), the same values as {@code dy.mul(unary(op, mask, x, p0, p1))}, in one pass where the backend has one.
+     */
+    public static Tensor maskedProduct(String op, UnaryOp mask, Tensor x, double p0, double p1, Tensor dy) {
+        if (!Arrays.equals(x.shape(), dy.shape()) || x.dtype() != dy.dtype()) {
+            return dy.mul(unary(op, mask, x, p0, p1));
+        }
+        Backend b = sameBackend(op, x, dy);
+        Tensor dx = Tensor.empty(b, x.dtype(), x.shape());
+        b.elementwise().maskedProduct(mask, x.storage(), p0, p1, dy.storage(), dx.storage(), x.shape());
+        return dx;
+    }
+
     public static Tensor binary(String op, BinaryOp kind, Tensor a, Tensor c) {
         Backend b = sameBackend(op, a, c);
         int[] out = Shape.broadcast(a.shape(), c.shape(), op);

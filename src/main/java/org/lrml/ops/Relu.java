@@ -14,6 +14,6 @@ public final class Relu {
 
     public static Tensor apply(Tensor x) {
         Tensor y = Kernels.unary("relu", UnaryOp.RELU, x, 0, 0);
-        return Autograd.record("relu", y, (dy, needs) -> new Tensor[]{dy.mul(Kernels.unary("relu", UnaryOp.GREATER, x, 0, 0))}, x);
+        return Autograd.record("relu", y, (dy, needs) -> new Tensor[]{Kernels.maskedProduct("relu", UnaryOp.GREATER, x, 0, 0, dy)}, x);
     }
 }

@@ -36,6 +36,62 @@ final class CpuElementwise implements Elementwise {
         axpy(alpha, CpuStorage.of(x), CpuStorage.of(y));
     }
 
+    @Override
+    public void maskedProduct(UnaryOp mask, Storage x, double p0, double p1, Storage dy, Storage dx, int[] shape) {
+        maskedProduct(mask, CpuStorage.of(x), p0, p1, CpuStorage.of(dy), CpuStorage.of(dx));
+    }
+
+    /**
+     * dx = dy * mask(x) in one pass: the mask's double comparison as {@link UnaryOp} specifies it, 1 or 0, times dy
+     * (dy * 0 keeps dy's sign, and NaN or infinite dy gives NaN, as the two-pass product does).
+     */
+    static void maskedProduct(UnaryOp mask, CpuStorage x, double p0, double p1, CpuStorage dy, CpuStorage dx) {
+        if (mask != UnaryOp.GREATER && mask != UnaryOp.IN_RANGE) {
+            throw new IllegalArgumentException("maskedProduct: " + mask + " is not a mask op (GREATER or IN_RANGE)");
+        }
+        if (x.length() != dy.length() || x.length() != dx.length() || x.dtype() != dy.dtype() || x.dtype() != dx.dtype()) {
+            throw new IllegalArgumentException("maskedProduct: x " + x + ", dy " + dy + " and dx " + dx + " differ");
+        }
+        int n = (int) x.length();
+        boolean greater = mask == UnaryOp.GREATER;
+        if (x.isF32()) {
+            float[] xs = x.f();
+            float[] g = dy.f();
+            float[] out = dx.f();
+            float t = (float) p0;
+            boolean branchFree = greater && t == p0;
+            CpuParallel.forRange(n, GRAIN, (from, to) -> {
+                if (branchFree) {
+                    // ReLU's mask as unaryF32's GREATER computes it (x > t exactly when x - t has bits in
+                    // [1, 0x7f800000]): a compare-and-select on random signs is a mispredicted branch per element.
+                    for (int i = from; i < to; i++) {
+                        int b = Float.floatToRawIntBits(xs[i] - t);
+                        out[i] = g[i] * (1 - (((0x7f800000 - b) | (b - 1)) >>> 31));
+                    }
+                } else if (greater) {
+                    for (int i = from; i < to; i++) {
+                        out[i] = g[i] * (xs[i] > p0 ? 1f : 0f);
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        double v = xs[i];
+                        out[i] = g[i] * ((p0 <= v && v <= p1) ? 1f : 0f);
+                    }
+                }
+            });
+        } else {
+            double[] xs = x.d();
+            double[] g = dy.d();
+            double[] out = dx.d();
+            CpuParallel.forRange(n, GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double v = xs[i];
+                    out[i] = g[i] * ((greater ? v > p0 : (p0 <= v && v <= p1)) ? 1.0 : 0.0);
+                }
+            });
+        }
+    }
+
     /** The specification of each unary op ({@link UnaryOp#apply}). */
     static double unaryOf(UnaryOp op, double x, double p0, double p1) {
         return op.apply(x, p0, p1);
@@ -101,6 +157,27 @@ final class CpuElementwise implements Elementwise {
                 }
                 for (int i = from; i < to; i++) {
                     y[i] = (float) (p0 * x[i] + p1);
+                }
+            }
+            case POW -> CpuFastPow.pow(x, from, p0, y, from, to - from);
+            // The ops below are the specification's double formulas written out, so each loop computes exactly
+            // the default loop's values; the default loop calls the formula through a lambda that every op shares,
+            // a call the JIT cannot inline, and GeM's clamp, its mask and pow's log ran at several ns per element.
+            case CLAMP -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = (float) Math.min(Math.max(x[i], p0), p1);
+                }
+            }
+            case IN_RANGE -> {
+                for (int i = from; i < to; i++) {
+                    double v = x[i];
+                    y[i] = (p0 <= v && v <= p1) ? 1f : 0f;
+                }
+            }
+            case LOG -> CpuFastLog.log(x, y, from, to);
+            case EXP -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = (float) Math.exp(x[i]);
                 }
             }
             default -> {
@@ -262,6 +339,9 @@ final class CpuElementwise implements Elementwise {
                         z[o + i] = x[ao + i] * s;
                     }
                 }
+                // GeM's activations to the learned exponent, forward and backward: Math.pow's float results,
+                // several times faster (CpuFastPow says why they are the same).
+                case POW -> CpuFastPow.pow(x, ao, s, z, o, len);
                 default -> {
                     for (int i = 0; i < len; i++) {
                         z[o + i] = (float) binaryOf(op, x[ao + i], s);

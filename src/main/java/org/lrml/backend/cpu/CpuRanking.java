@@ -221,7 +221,9 @@ final class CpuRanking implements Ranking {
     /**
      * Offers S[r][c0 + j] = data[offset + j] for j < nc (the spec's row r) to one heap; returns its new size.
      * The masks of {@link RankSpec#eligible} are evaluated inline; a score whose key is below the heap's
-     * worst when the heap is full is dropped before the mask test (it could never enter).
+     * worst when the heap is full is dropped before the mask test (it could never enter). While the heap is
+     * full, the columns that can still enter are found by {@link CpuTopKFilter}'s search, so the loop below
+     * runs once per survivor, not once per column (why that search is separate: see its class comment).
      */
     static int scanRow(RankSpec spec, CpuStorage data, long offset, int r, int c0, int nc, double sign,
                        double[] keys, long[] cols, int base, int size, int capacity) {
@@ -232,42 +234,40 @@ final class CpuRanking implements Ranking {
         int[] colLabels = spec.colLabels();
         int rowLabel = rule == LabelRule.ANY ? 0 : spec.rowLabels()[r];
         int off = (int) offset;
-        if (data.isF32()) {
-            float[] f = data.f();
-            for (int j = 0; j < nc; j++) {
-                float v = f[off + j];
-                if (v != v) {
-                    continue;
+        boolean top = sign > 0;
+        float[] f = data.isF32() ? data.f() : null;
+        double[] dd = f == null ? data.d() : null;
+        int j = 0;
+        while (j < nc) {
+            if (size == capacity) {
+                // keys[base] is the worst kept key; key = sign * v >= worst is v >= worst (top) or v <= -worst.
+                double worst = keys[base];
+                if (f != null) {
+                    j = top ? CpuTopKFilter.nextAtLeast(f, off, j, nc, (float) worst)
+                            : CpuTopKFilter.nextAtMost(f, off, j, nc, (float) -worst);
+                } else {
+                    j = top ? CpuTopKFilter.nextAtLeast(dd, off, j, nc, worst)
+                            : CpuTopKFilter.nextAtMost(dd, off, j, nc, -worst);
                 }
-                double key = sign * v;
-                if (size == capacity && key < keys[base]) {
-                    continue;
+                if (j == nc) {
+                    break;
                 }
-                int c = c0 + j;
-                if (c == self || (rule == LabelRule.SAME && colLabels[c] != rowLabel)
-                        || (rule == LabelRule.DIFFERENT && colLabels[c] == rowLabel)) {
-                    continue;
-                }
-                size = CpuTopKHeap.offer(keys, cols, base, size, capacity, key, colOffset + c);
             }
-        } else {
-            double[] dd = data.d();
-            for (int j = 0; j < nc; j++) {
-                double v = dd[off + j];
-                if (v != v) {
-                    continue;
-                }
-                double key = sign * v;
-                if (size == capacity && key < keys[base]) {
-                    continue;
-                }
-                int c = c0 + j;
-                if (c == self || (rule == LabelRule.SAME && colLabels[c] != rowLabel)
-                        || (rule == LabelRule.DIFFERENT && colLabels[c] == rowLabel)) {
-                    continue;
-                }
-                size = CpuTopKHeap.offer(keys, cols, base, size, capacity, key, colOffset + c);
+            double v = f != null ? f[off + j] : dd[off + j];
+            int c = c0 + j;
+            j++;
+            if (v != v) {
+                continue;
             }
+            double key = sign * v;
+            if (size == capacity && key < keys[base]) {
+                continue;
+            }
+            if (c == self || (rule == LabelRule.SAME && colLabels[c] != rowLabel)
+                    || (rule == LabelRule.DIFFERENT && colLabels[c] == rowLabel)) {
+                continue;
+            }
+            size = CpuTopKHeap.offer(keys, cols, base, size, capacity, key, colOffset + c);
         }
         return size;
     }

@@ -18,4 +18,15 @@ public interface Elementwise {
 
     /** y += alpha * x, same length (gradient accumulation, in a fixed order). */
     void axpy(double alpha, Storage x, Storage y);
+
+    /**
+     * dx = dy * mask(x): the gradients of ReLU (mask {@link UnaryOp#GREATER}) and clamp ({@link UnaryOp#IN_RANGE}).
+     * The values are those of {@code unary(mask, x, m, p0, p1)} followed by {@code binary(MUL, dy, m)}, which is what
+     * this default computes, in dx; a backend may compute them in one pass (the CPU does: two passes and a mask
+     * tensor less over the largest activations of a network). x, dy and dx have the given shape and one dtype.
+     */
+    default void maskedProduct(UnaryOp mask, Storage x, double p0, double p1, Storage dy, Storage dx, int[] shape) {
+        unary(mask, x, dx, p0, p1);
+        binary(BinaryOp.MUL, dy, shape, dx, shape, dx, shape);
+    }
 }
