@@ -1,5 +1,6 @@
 package org.lrml.train;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -33,6 +34,26 @@ public interface RetrievalModel {
      * Radenović et al.; everything else {@code lr} and {@code weightDecay}.
      */
     List<ParamGroup> parameterGroups(double lr, double weightDecay, double poolingLrMultiplier);
+
+    /**
+     * The groups {@link #parameterGroups} describes, for a network whose parameters include the pooling exponent
+     * {@code p} (or none, when null): group 0 every other parameter in the given order, group 1 p alone.
+     */
+    static List<ParamGroup> groupsWithPoolingExponent(List<Tensor> parameters, Tensor p, double lr, double weightDecay,
+                                                      double poolingLrMultiplier) {
+        List<Tensor> rest = new ArrayList<>();
+        for (Tensor t : parameters) {
+            if (t != p) {
+                rest.add(t);
+            }
+        }
+        List<ParamGroup> groups = new ArrayList<>();
+        groups.add(new ParamGroup(rest, lr, weightDecay));
+        if (p != null) {
+            groups.add(new ParamGroup(List.of(p), lr * poolingLrMultiplier, 0.0));
+        }
+        return groups;
+    }
 
     /** Parameters and buffers by dotted name: the checkpoint's model entries. */
     Map<String, Tensor> stateDict();

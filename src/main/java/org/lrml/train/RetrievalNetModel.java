@@ -1,6 +1,5 @@
 package org.lrml.train;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -46,19 +45,7 @@ public final class RetrievalNetModel implements RetrievalModel {
     /** Group 0: every parameter but GeM's p, in module order; group 1 (GeM only): p. */
     @Override
     public List<ParamGroup> parameterGroups(double lr, double weightDecay, double poolingLrMultiplier) {
-        Tensor p = net.gemP();
-        List<Tensor> rest = new ArrayList<>();
-        for (Tensor t : net.parameters()) {
-            if (t != p) {
-                rest.add(t);
-            }
-        }
-        List<ParamGroup> groups = new ArrayList<>();
-        groups.add(new ParamGroup(rest, lr, weightDecay));
-        if (p != null) {
-            groups.add(new ParamGroup(List.of(p), lr * poolingLrMultiplier, 0.0));
-        }
-        return groups;
+        return RetrievalModel.groupsWithPoolingExponent(net.parameters(), net.gemP(), lr, weightDecay, poolingLrMultiplier);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.lrml.train.sfm;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -52,19 +51,7 @@ public final class LandmarkModel implements RetrievalModel {
     /** Group 0: every parameter but GeM's p, in module order; group 1 (GeM only): p, as cirtorch's optimiser. */
     @Override
     public List<ParamGroup> parameterGroups(double lr, double weightDecay, double poolingLrMultiplier) {
-        Tensor p = net.gemP();
-        List<Tensor> rest = new ArrayList<>();
-        for (Tensor t : net.parameters()) {
-            if (t != p) {
-                rest.add(t);
-            }
-        }
-        List<ParamGroup> groups = new ArrayList<>();
-        groups.add(new ParamGroup(rest, lr, weightDecay));
-        if (p != null) {
-            groups.add(new ParamGroup(List.of(p), lr * poolingLrMultiplier, 0.0));
-        }
-        return groups;
+        return RetrievalModel.groupsWithPoolingExponent(net.parameters(), net.gemP(), lr, weightDecay, poolingLrMultiplier);
     }
 
     @Override
