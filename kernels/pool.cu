@@ -96,18 +96,26 @@ __device__ __forceinline__ void covering(int i, int pad, int extent, int stride,
     hi = min((i + pad) / stride, outSize - 1);
 }
 
+// Output element i of max pooling (plane-major): writes y[i] (-inf for a window with no element) and returns the
+// argmax's flat index in its input plane, or -1; shared by the forward with and without the indices output.
+__device__ __forceinline__ int maxpool_element(const PoolShape& s, const float* __restrict__ x, long long i,
+                                               long long outPlane, float* __restrict__ y) {
+    const long long pl = i / outPlane;
+    const int r = (int)(i - pl * outPlane);
+    const int oh = r / s.outW;
+    const int ow = r - oh * s.outW;
+    const float* plane = x + pl * s.h * s.w;
+    const int a = window_argmax(s, plane, oh, ow);
+    y[i] = a < 0 ? __uint_as_float(0xff800000u) : plane[a];
+    return a;
+}
+
 extern "C" __global__ void maxpool2d_fwd_f32_v2(PoolShape s, const float* __restrict__ x, float* __restrict__ y,
                                                 long long planes) {
     const long long outPlane = (long long)s.outH * s.outW;
     const long long total = planes * outPlane;
     for (long long i = lrml_thread_index(); i < total; i += lrml_grid_stride()) {
-        const long long pl = i / outPlane;
-        const int r = (int)(i - pl * outPlane);
-        const int oh = r / s.outW;
-        const int ow = r - oh * s.outW;
-        const float* plane = x + pl * s.h * s.w;
-        const int a = window_argmax(s, plane, oh, ow);
-        y[i] = a < 0 ? __uint_as_float(0xff800000u) : plane[a];
+        maxpool_element(s, x, i, outPlane, y);
     }
 }
 
@@ -116,14 +124,7 @@ extern "C" __global__ void maxpool2d_fwd_idx_f32_v1(PoolShape s, const float* __
     const long long outPlane = (long long)s.outH * s.outW;
     const long long total = planes * outPlane;
     for (long long i = lrml_thread_index(); i < total; i += lrml_grid_stride()) {
-        const long long pl = i / outPlane;
-        const int r = (int)(i - pl * outPlane);
-        const int oh = r / s.outW;
-        const int ow = r - oh * s.outW;
-        const float* plane = x + pl * s.h * s.w;
-        const int a = window_argmax(s, plane, oh, ow);
-        y[i] = a < 0 ? __uint_as_float(0xff800000u) : plane[a];
-        arg[i] = a;
+        arg[i] = maxpool_element(s, x, i, outPlane, y);
     }
 }
 
