@@ -22,6 +22,12 @@
 //                                      inside the input).
 //   avgpool2d_bwd_f32     v2 [default] one thread per input element: sum of dy / divisor over the windows covering it.
 //   (The v2 kernels replace v1 kernels of the same names that took the symmetric PoolShape of floor mode.)
+//   gem_sum_f32           v1 [default] one block per (n, c) plane (grid-stride over planes): t = max(x, eps)^p per
+//                                      element (kept for the backward), the plane's sum of t in double by the
+//                                      fixed-order block tree. Elementwise values as the composite clamp and pow.
+//   gem_sum_bwd_f32       v1 [default] one thread per element (grid-stride): dx = (ds p) z^(p-1) [eps <= x],
+//                                      q = (ds t) ln z, z = max(x, eps), ds one value per plane; rounded as the
+//                                      composite's pow, mul and clamp backward round them (the caller sums q).
 #include "common.cuh"
 
 struct PoolShape {
@@ -206,5 +212,61 @@ extern "C" __global__ void avgpool2d_bwd_f32_v2(PoolShape s, const float* __rest
             }
         }
         dx[i] = (float)acc;
+    }
+}
+
+// GeM's clamp as the elementwise CLAMP op computes it: in double, then rounded to float.
+__device__ __forceinline__ float gem_clamp(float x, double eps) {
+    return (float)lrml_jmin(lrml_jmax((double)x, eps), (double)INFINITY);
+}
+
+template <typename I>
+__device__ __forceinline__ void gem_sum_body(const float* __restrict__ x, const float* __restrict__ p, double eps,
+                                             float* __restrict__ t, float* __restrict__ sums, long long planes,
+                                             long long hw, double* scratch) {
+    const double pd = (double)p[0];
+    for (long long pl = blockIdx.x; pl < planes; pl += gridDim.x) {
+        const I base = (I)pl * (I)hw;
+        double acc = 0.0;
+        for (I j = threadIdx.x; j < (I)hw; j += blockDim.x) {
+            const float v = (float)lrml_jpow((double)gem_clamp(x[base + j], eps), pd);
+            t[base + j] = v;
+            acc += (double)v;
+        }
+        const double total = lrml_block_sum(acc, scratch);
+        if (threadIdx.x == 0) {
+            sums[pl] = (float)total;
+        }
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+gem_sum_f32_v1(const float* __restrict__ x, const float* __restrict__ p, double eps, float* __restrict__ t,
+               float* __restrict__ sums, long long planes, long long hw) {
+    LRML_REQUIRE_POW2_BLOCK(256);
+    __shared__ double scratch[256];
+    if (planes * hw <= 0xffffffffLL) {
+        gem_sum_body<unsigned int>(x, p, eps, t, sums, planes, hw, scratch);
+    } else {
+        gem_sum_body<unsigned long long>(x, p, eps, t, sums, planes, hw, scratch);
+    }
+}
+
+extern "C" __global__ void gem_sum_bwd_f32_v1(const float* __restrict__ x, const float* __restrict__ t,
+                                              const float* __restrict__ ds, const float* __restrict__ p, double eps,
+                                              float* __restrict__ dx, float* __restrict__ q, long long planes,
+                                              long long hw) {
+    const float pf = p[0];
+    // p - 1 as the AFFINE op rounds it (x.sub(1.0) is affine(x, 1, -1)).
+    const double pm1 = (double)(float)__dadd_rn(__dmul_rn(1.0, (double)pf), -1.0);
+    const long long total = planes * hw;
+    for (long long i = lrml_thread_index(); i < total; i += lrml_grid_stride()) {
+        const float g = ds[i / hw];
+        const float xv = x[i];
+        const float z = gem_clamp(xv, eps);
+        const float w = (float)lrml_jpow((double)z, pm1);
+        const float inRange = (eps <= (double)xv && (double)xv <= (double)INFINITY) ? 1.0f : 0.0f;
+        dx[i] = __fmul_rn(__fmul_rn(__fmul_rn(g, pf), w), inRange);
+        q[i] = __fmul_rn(__fmul_rn(g, t[i]), (float)log((double)z));
     }
 }

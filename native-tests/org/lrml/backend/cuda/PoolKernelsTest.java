@@ -129,4 +129,62 @@ class PoolKernelsTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(new long[]{4, 3}, cpuIdx, "CPU arg-max");
         org.junit.jupiter.api.Assertions.assertArrayEquals(cpuIdx, idx, "CUDA arg-max");
     }
+
+    /**
+     * GeM's fused sums (gem_sum_f32, gem_sum_bwd_f32) against the CPU's fused ones (which equal the CPU composite bit
+     * for bit): t, the plane sums, dx and q, for planes of 1, 49, 300 and 1000 pixels (block sizes 32 to 256) and
+     * activations below, at and above eps. Then the op on CUDA, fused against composite.
+     */
+    @Test
+    void gemSumsAndTheirBackwardMatchTheCpu() {
+        double eps = org.lrml.ops.Gem.DEFAULT_EPS;
+        int[][] shapes = {{3, 5, 1, 1}, {4, 7, 7, 7}, {2, 3, 15, 20}, {1, 2, 25, 40}};
+        for (int[] sh : shapes) {
+            int planes = sh[0] * sh[1];
+            int hw = sh[2] * sh[3];
+            int n = planes * hw;
+            float[] x = Compare.uniform(7, n, -0.2, 3);
+            for (int i = 0; i < n; i += 5) {
+                x[i] = i % 10 == 0 ? (float) eps : 0f;
+            }
+            float[] ds = Compare.normal(8, planes);
+            float[] p = {3.0000002f};
+            String what = "gem " + java.util.Arrays.toString(sh);
+            Backend cpu = Compare.cpu();
+            Storage cpuT = cpu.allocate(DType.F32, n);
+            Storage cpuS = cpu.allocate(DType.F32, planes);
+            cpu.pool().gemSum(cpu.upload(x), planes, hw, cpu.upload(p), eps, cpuT, cpuS);
+            Storage t = cuda.allocate(DType.F32, n);
+            Storage sums = cuda.allocate(DType.F32, planes);
+            cuda.pool().gemSum(cuda.upload(x), planes, hw, cuda.upload(p), eps, t, sums);
+            Compare.close(what + " t", sh, Compare.values(cpu, cpuT), Compare.values(cuda, t));
+            Compare.close(what + " sums", new int[]{sh[0], sh[1]}, Compare.values(cpu, cpuS), Compare.values(cuda, sums));
+
+            Storage cpuDx = cpu.allocate(DType.F32, n);
+            Storage cpuQ = cpu.allocate(DType.F32, n);
+            cpu.pool().gemSumBackward(cpu.upload(x), cpuT, cpu.upload(ds), planes, hw, cpu.upload(p), eps, cpuDx, cpuQ);
+            Storage dx = cuda.upload(Compare.uniform(3, n, 5, 6));  // must be overwritten
+            Storage q = cuda.upload(Compare.uniform(4, n, 5, 6));
+            cuda.pool().gemSumBackward(cuda.upload(x), t, cuda.upload(ds), planes, hw, cuda.upload(p), eps, dx, q);
+            Compare.close(what + " dx", sh, Compare.values(cpu, cpuDx), Compare.values(cuda, dx));
+            Compare.close(what + " q", sh, Compare.values(cpu, cpuQ), Compare.values(cuda, q));
+
+            // The op on CUDA: fused against its composite definition on the same device.
+            double[][] fused = gemOnCuda(x, sh, ds, true);
+            double[][] composite = gemOnCuda(x, sh, ds, false);
+            Compare.close(what + " op forward, fused vs composite", new int[]{sh[0], sh[1]}, composite[0], fused[0]);
+            Compare.close(what + " op dx, fused vs composite", sh, composite[1], fused[1]);
+            Compare.close(what + " op dp, fused vs composite", new int[]{1}, composite[2], fused[2]);
+        }
+    }
+
+    /** GeM of x on CUDA, L = sum(y r): y, dL/dx, dL/dp. */
+    private static double[][] gemOnCuda(float[] x, int[] shape, float[] r, boolean fused) {
+        org.lrml.tensor.Tensor xt = org.lrml.tensor.Tensor.of(cuda, x, shape).requiresGrad(true);
+        org.lrml.tensor.Tensor pt = org.lrml.tensor.Tensor.full(cuda, DType.F32, 3.0000002, 1).requiresGrad(true);
+        org.lrml.tensor.Tensor y = fused ? org.lrml.ops.Gem.apply(xt, pt)
+                : org.lrml.ops.Gem.composite(xt, pt, org.lrml.ops.Gem.DEFAULT_EPS);
+        y.mul(org.lrml.tensor.Tensor.of(cuda, r, shape[0], shape[1])).sum().backward();
+        return new double[][]{y.toDoubleArray(), xt.grad().toDoubleArray(), pt.grad().toDoubleArray()};
+    }
 }

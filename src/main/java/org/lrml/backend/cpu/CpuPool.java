@@ -50,6 +50,18 @@ final class CpuPool implements Pool {
         avgBackward(g, CpuStorage.of(dy), CpuStorage.of(dx));
     }
 
+    @Override
+    public void gemSum(Storage x, int planes, int hw, Storage p, double eps, Storage t, Storage sums) {
+        CpuGem.sum(CpuStorage.of(x), planes, hw, CpuStorage.of(p), eps, CpuStorage.of(t), CpuStorage.of(sums));
+    }
+
+    @Override
+    public void gemSumBackward(Storage x, Storage t, Storage ds, int planes, int hw, Storage p, double eps,
+                               Storage dx, Storage q) {
+        CpuGem.backward(CpuStorage.of(x), CpuStorage.of(t), CpuStorage.of(ds), planes, hw, CpuStorage.of(p), eps,
+                CpuStorage.of(dx), CpuStorage.of(q));
+    }
+
     private static void check(String op, PoolGeometry g, CpuStorage x, CpuStorage y) {
         long xl = (long) g.n() * g.c() * g.h() * g.w();
         long yl = (long) g.n() * g.c() * g.outH() * g.outW();

@@ -29,4 +29,19 @@ public interface Pool {
     void avgForward(PoolGeometry g, Storage x, Storage y);
 
     void avgBackward(PoolGeometry g, Storage dy, Storage dx);
+
+    /**
+     * GeM's sums, fused: with z = max(x, eps) over {@code planes} contiguous planes of {@code hw} elements,
+     * t = z^p elementwise (kept for the backward) and sums[plane] = the sum of t over the plane. p is a one-element
+     * storage of x's dtype (read where it lives: no host copy on a device).
+     */
+    void gemSum(Storage x, int planes, int hw, Storage p, double eps, Storage t, Storage sums);
+
+    /**
+     * The backward of {@link #gemSum} given ds (one gradient per plane): dx = (ds p) z^(p-1) [eps &lt;= x] and
+     * q = (ds t) ln z elementwise; dp is the sum of q, which the caller reduces. The CPU computes exactly the values
+     * of the composite clamp, pow and sum (ops.Gem.composite) on that backend.
+     */
+    void gemSumBackward(Storage x, Storage t, Storage ds, int planes, int hw, Storage p, double eps, Storage dx,
+                        Storage q);
 }

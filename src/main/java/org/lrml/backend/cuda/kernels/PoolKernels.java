@@ -21,7 +21,10 @@ public final class PoolKernels implements Pool {
     public static final KernelRef MAX_BACKWARD = KernelRef.of(STEM, "maxpool2d_bwd_f32", 2, 2);
     public static final KernelRef AVG_FORWARD = KernelRef.of(STEM, "avgpool2d_fwd_f32", 2, 2);
     public static final KernelRef AVG_BACKWARD = KernelRef.of(STEM, "avgpool2d_bwd_f32", 2, 2);
+    public static final KernelRef GEM_SUM = KernelRef.of(STEM, "gem_sum_f32", 1, 1);
+    public static final KernelRef GEM_SUM_BACKWARD = KernelRef.of(STEM, "gem_sum_bwd_f32", 1, 1);
     private static final int BLOCK = 256;
+    private static final int MAX_GRID = 65535;
 
     private final CudaContext ctx;
 
@@ -57,6 +60,48 @@ public final class PoolKernels implements Pool {
     public void avgBackward(PoolGeometry g, Storage dy, Storage dx) {
         avgBackward(g, CudaStorage.buf(dy), CudaStorage.buf(dx));
         CudaStorage.keepReachable(dy, dx);
+    }
+
+    @Override
+    public void gemSum(Storage x, int planes, int hw, Storage p, double eps, Storage t, Storage sums) {
+        gemSum(CudaStorage.buf(x), planes, hw, CudaStorage.buf(p), eps, CudaStorage.buf(t), CudaStorage.buf(sums));
+        CudaStorage.keepReachable(x, p, t, sums);
+    }
+
+    @Override
+    public void gemSumBackward(Storage x, Storage t, Storage ds, int planes, int hw, Storage p, double eps,
+                               Storage dx, Storage q) {
+        gemSumBackward(CudaStorage.buf(x), CudaStorage.buf(t), CudaStorage.buf(ds), planes, hw, CudaStorage.buf(p), eps,
+                CudaStorage.buf(dx), CudaStorage.buf(q));
+        CudaStorage.keepReachable(x, t, ds, p, dx, q);
+    }
+
+    /** One block per plane: t = max(x, eps)^p, sums = each plane's sum of t (fixed-order tree in double). */
+    public void gemSum(Buf x, int planes, int hw, Buf p, double eps, Buf t, Buf sums) {
+        long n = (long) planes * hw;
+        if (x.length() != n || t.length() != n || sums.length() != planes || p.length() != 1) {
+            throw new IllegalArgumentException("gemSum: x " + x + ", t " + t + ", sums " + sums + " and p " + p
+                    + " do not fit " + planes + " planes of " + hw + " elements");
+        }
+        if (planes == 0) {
+            return;
+        }
+        ctx.launch(ctx.function(GEM_SUM), (int) Math.min(planes, MAX_GRID), 1, 1, ReduceKernels.blockFor(hw), 1, 1, 0,
+                new KernelArgs().ptr("x", x.address()).ptr("p", p.address()).f64("eps", eps).ptr("t", t.address())
+                        .ptr("sums", sums.address()).i64("planes", planes).i64("hw", hw));
+    }
+
+    /** One thread per element: dx = (ds p) z^(p-1) [eps &lt;= x], q = (ds t) ln z. */
+    public void gemSumBackward(Buf x, Buf t, Buf ds, int planes, int hw, Buf p, double eps, Buf dx, Buf q) {
+        long n = (long) planes * hw;
+        if (x.length() != n || t.length() != n || dx.length() != n || q.length() != n || ds.length() != planes
+                || p.length() != 1) {
+            throw new IllegalArgumentException("gemSum backward: x " + x + ", t " + t + ", ds " + ds + ", dx " + dx
+                    + ", q " + q + " and p " + p + " do not fit " + planes + " planes of " + hw + " elements");
+        }
+        ctx.launch1d(ctx.function(GEM_SUM_BACKWARD), n, BLOCK, new KernelArgs().ptr("x", x.address())
+                .ptr("t", t.address()).ptr("ds", ds.address()).ptr("p", p.address()).f64("eps", eps)
+                .ptr("dx", dx.address()).ptr("q", q.address()).i64("planes", planes).i64("hw", hw));
     }
 
     private static long planes(PoolGeometry g) {
