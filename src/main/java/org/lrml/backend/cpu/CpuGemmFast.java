@@ -19,15 +19,21 @@ import org.lrml.util.Setting;
  * scalar kernels agree bit for bit.
  */
 final class CpuGemmFast {
-    /** k block: a B micro-panel (KC x NR floats, 32 KiB) stays in L1 while A panels stream from L2. */
+    /** k block: an A micro-panel (KC x MR floats, 8 KiB) stays in L1 while B micro-panels (32 KiB each) stream from L2. */
     static final int KC = 256;
     private static final boolean VECTOR = probeVector();
     /** The tile shape; the scalar kernel uses the AVX-512 shape (the values do not depend on it). */
     static final int MR = VECTOR ? CpuGemmVector.MR : 8;
     static final int NR = VECTOR ? CpuGemmVector.NR : 32;
-    /** Rows and columns of C per parallel block (multiples of MR and NR). */
-    private static final int MC = 8 * MR;
-    private static final int NC = 8 * NR;
+    /**
+     * Rows and columns of C per parallel block (multiples of MR and NR). Within a block, each k block runs the A
+     * micro-panels in the outer loop (one stays in L1 while the block's KC x NC slice of B, 512 KiB, streams from L2)
+     * and the B micro-panels inside. Measured against the earlier 64 x 256 blocks with B micro-panels outside, both
+     * in one JVM, alternating, 2 threads: 274 -> 305 GFLOP/s at n = 1024, 288 -> 325 at 2048, 303 -> 329 at 4096
+     * (docs/cpu-perf.md). The values do not depend on the blocking (see the contract above).
+     */
+    private static final int MC = 16 * MR;
+    private static final int NC = 16 * NR;
     /** Below this many multiply-adds a product runs on the calling thread (a fork costs more). */
     private static final long SERIAL_FMAS = 1L << 18;
     /** Packed A and packed B. */
@@ -246,12 +252,12 @@ final class CpuGemmFast {
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean first = p0 == 0;
-            for (int j = j0; j < j1; j += NR) {
-                int bOff = nPad * p0 + j * kc;
-                int nr = Math.min(NR, n - j);
-                for (int i = i0; i < i1; i += MR) {
-                    int aOff = mPad * p0 + i * kc;
-                    int mr = Math.min(MR, m - i);
+            for (int i = i0; i < i1; i += MR) {
+                int aOff = mPad * p0 + i * kc;
+                int mr = Math.min(MR, m - i);
+                for (int j = j0; j < j1; j += NR) {
+                    int bOff = nPad * p0 + j * kc;
+                    int nr = Math.min(NR, n - j);
                     int cOff = co + i * ldc + j;
                     if (vector) {
                         CpuGemmVector.kernel(kc, ap, aOff, bp, bOff, c, cOff, ldc, mr, nr, alpha, beta, first, edge);
