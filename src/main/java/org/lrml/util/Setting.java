@@ -17,6 +17,10 @@ import java.util.TreeMap;
  */
 public enum Setting {
     CPU_THREADS("lrml.cpu.threads", "threads of the CPU backend", "the number of cores"),
+    CPU_RECYCLE("lrml.cpu.recycle", "true: the CPU backend reuses the arrays of closed storages for new ones of the"
+            + " same length (no zeroing, no garbage); false: every storage gets a new array", "true"),
+    CPU_POISON("lrml.cpu.poison", "true: every new CPU storage is filled with NaN first, so code that reads a buffer"
+            + " before writing it shows (a test mode)", "false"),
     CPU_VECTOR("lrml.cpu.vector", "true: SGEMM through the Vector API where it is fast; false: the scalar kernels", "true"),
     CUDA_DEVICE("lrml.cuda.device", "index of the GPU the CUDA backend opens", "0"),
     CUDA_PTX_DIR("lrml.cuda.ptxDir", "folder of PTX built with kernels/build.sh (e.g. for an older driver)",

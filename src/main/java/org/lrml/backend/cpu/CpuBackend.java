@@ -26,6 +26,7 @@ import org.lrml.backend.FamilyCalls;
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
+    private final CpuArrayPool arrays = new CpuArrayPool();
 
     private CpuBackend() {
     }
@@ -51,9 +52,15 @@ public final class CpuBackend implements Backend {
     @Override
     public Storage allocate(DType dtype, long length) {
         int n = checkLength(length);
-        CpuStorage s = dtype == DType.F32 ? new CpuStorage(this, new float[n]) : new CpuStorage(this, new double[n]);
+        CpuStorage s = (dtype == DType.F32 ? new CpuStorage(this, arrays.floats(n)) : new CpuStorage(this, arrays.doubles(n)))
+                .pooled();
         Allocations.created(s);
         return s;
+    }
+
+    /** The arrays of closed storages, reused by {@link #allocate}. */
+    CpuArrayPool arrays() {
+        return arrays;
     }
 
     private static int checkLength(long length) {

@@ -9,6 +9,8 @@ public final class CpuStorage extends Storage {
     private final CpuBackend backend;
     private float[] f;
     private double[] d;
+    /** The array came from the backend's pool or allocate(): close hands it back to the pool. */
+    private boolean pooled;
 
     CpuStorage(CpuBackend backend, float[] f) {
         super(DType.F32, f.length);
@@ -67,8 +69,22 @@ public final class CpuStorage extends Storage {
         return f == null && d == null;
     }
 
+    /** Marks the array as the backend's own (from allocate), so close returns it to the pool. */
+    CpuStorage pooled() {
+        pooled = true;
+        return this;
+    }
+
     @Override
     public void close() {
+        if (pooled) {
+            if (f != null) {
+                backend.arrays().recycle(f);
+            } else if (d != null) {
+                backend.arrays().recycle(d);
+            }
+            pooled = false;
+        }
         f = null;
         d = null;
     }
