@@ -168,7 +168,11 @@ final class CpuConvIm2col {
         int chunks = (g.n() + per - 1) / per;
         boolean direct = pointwise(g);
         int dwLen = dw.length;
-        float[] parts = chunks == 1 ? dw : new float[chunks * dwLen];
+        // dW_chunk^T (K x O/groups) = col dY_chunk^T has the same values (each element is the same chain of fused
+        // multiply-adds, whose two factors commute) and pads the GEMM's MR x NR tiles less when K is small: a first
+        // layer's 9 taps fill 9 of the 32 lanes, its 32 output channels all of them.
+        boolean swap = utilisation(k, opg) > utilisation(opg, k);
+        float[] parts = chunks == 1 && !swap ? dw : new float[chunks * dwLen];
         CpuParallel.forChunks(chunks, ch -> {
             int n0 = ch * per;
             int cnt = Math.min(per, g.n() - n0);
@@ -198,11 +202,31 @@ final class CpuConvIm2col {
                     b = col;
                     bOff = 0;
                 }
-                CpuGemmFast.gemm(spec(false, true, opg, k, cols, aOff, cols, bOff, cols,
-                        (chunks == 1 ? 0 : ch * dwLen) + grp * opg * k, k), a, b, parts);
+                int cOff = (chunks == 1 && !swap ? 0 : ch * dwLen) + grp * opg * k;
+                if (swap) {
+                    CpuGemmFast.gemm(spec(false, true, k, opg, cols, bOff, cols, aOff, cols, cOff, opg), b, a, parts);
+                } else {
+                    CpuGemmFast.gemm(spec(false, true, opg, k, cols, aOff, cols, bOff, cols, cOff, k), a, b, parts);
+                }
             }
         });
-        if (chunks > 1) {
+        if (swap) {
+            // parts holds each chunk's groups as K x O/groups: transpose while adding the chunks in chunk order.
+            int groupLen = opg * k;
+            CpuParallel.forRange(dwLen, 4096, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    int grpBase = i / groupLen * groupLen;
+                    int o = (i - grpBase) / k;
+                    int t = i - grpBase - o * k;
+                    int src = grpBase + t * opg + o;
+                    float s = parts[src];
+                    for (int ch = 1; ch < chunks; ch++) {
+                        s += parts[ch * dwLen + src];
+                    }
+                    dw[i] = s;
+                }
+            });
+        } else if (chunks > 1) {
             CpuParallel.forRange(dwLen, 4096, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     float s = parts[i];
@@ -213,6 +237,13 @@ final class CpuConvIm2col {
                 }
             });
         }
+    }
+
+    /** The share of the GEMM's MR x NR tiles that an m x n product fills (the rest is zero padding). */
+    private static double utilisation(int m, int n) {
+        int mr = CpuGemmFast.MR;
+        int nr = CpuGemmFast.NR;
+        return (double) m / ((m + mr - 1) / mr * mr) * n / ((n + nr - 1) / nr * nr);
     }
 
     /** dyc (O/groups x cnt P) = the group's output rows of images n0 .. n0 + cnt - 1, side by side. */

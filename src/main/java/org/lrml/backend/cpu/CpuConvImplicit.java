@@ -119,10 +119,13 @@ final class CpuConvImplicit {
                 java.util.Arrays.fill(out, row, row + pw * c, 0f);
                 java.util.Arrays.fill(out, row + (pw + w) * c, row + wp * c, 0f);
                 int dst = row + pw * c;
-                for (int ch = 0; ch < c; ch++) {
-                    int sr = src + ch * hw + ih * w;
-                    for (int iw = 0; iw < w; iw++) {
-                        out[dst + iw * c + ch] = x[sr + iw];
+                int sr = src + ih * w;
+                // Writes in order (one pixel's channels after another); the reads stride over the channels' rows,
+                // whose cache lines stay in L1 for the next pixels.
+                for (int iw = 0; iw < w; iw++) {
+                    int o = dst + iw * c;
+                    for (int ch = 0, si = sr + iw; ch < c; ch++, si += hw) {
+                        out[o + ch] = x[si];
                     }
                 }
             }
