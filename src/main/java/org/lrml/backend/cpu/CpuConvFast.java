@@ -12,6 +12,8 @@ import org.lrml.backend.ConvGeometry;
  *       geometry, so the input channels count as its outputs), and the filter gradient (from
  *       {@value CpuConvImplicit#MIN_CHANNELS} input channels), on a channels-last copy of the input, with no
  *       patch matrix for the forward.
+ *   <li>{@link CpuConvPlanar}: one input plane at stride 1 (a grey-scale first layer), forward and filter
+ *       gradient with lanes over positions or output channels instead of a nine-deep GEMM.
  *   <li>{@link CpuConvIm2col}: im2col + the packed GEMM, for few channels per group (the first layer of a
  *       network), strided backward data, and JVMs without the Vector API; and the forward of deep 1x1
  *       convolutions (ResNet's bottlenecks and projections), which are one GEMM per image with the weights
@@ -31,6 +33,8 @@ final class CpuConvFast {
             CpuConvIm2col.forwardPointwise(g, x, w, y);
         } else if (CpuConvImplicit.canForward(g)) {
             CpuConvImplicit.forward(g, x, w, y);
+        } else if (CpuConvPlanar.serves(g)) {
+            CpuConvPlanar.forward(g, x, w, y);
         } else {
             CpuConvIm2col.forward(g, x, w, y);
         }

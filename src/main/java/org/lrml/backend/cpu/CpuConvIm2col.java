@@ -171,11 +171,17 @@ final class CpuConvIm2col {
         // dW_chunk^T (K x O/groups) = col dY_chunk^T has the same values (each element is the same chain of fused
         // multiply-adds, whose two factors commute) and pads the GEMM's MR x NR tiles less when K is small: a first
         // layer's 9 taps fill 9 of the 32 lanes, its 32 output channels all of them.
-        boolean swap = utilisation(k, opg) > utilisation(opg, k);
+        boolean planar = CpuConvPlanar.servesFilter(g);
+        boolean swap = planar || utilisation(k, opg) > utilisation(opg, k);
         float[] parts = chunks == 1 && !swap ? dw : new float[chunks * dwLen];
         CpuParallel.forChunks(chunks, ch -> {
             int n0 = ch * per;
             int cnt = Math.min(per, g.n() - n0);
+            if (planar) {
+                // The same chunk's K x O partial without a patch matrix (CpuConvPlanar: the same values).
+                CpuConvPlanar.filterChunk(g, x, dy, n0, cnt, parts, ch * dwLen);
+                return;
+            }
             int cols = cnt * p;
             float[] col = direct && cnt == 1 ? null : SCRATCH.get(0, k * cols);
             float[] dyc = cnt == 1 ? null : SCRATCH.get(1, opg * cols);

@@ -13,7 +13,7 @@ import org.lrml.util.Rng;
 /**
  * The im2col filter gradient, in whichever orientation it runs its GEMM (dW_chunk = dY col^T, or its transpose
  * col dY^T when K is small, as a first layer's 9 taps), against the GEMM contract written out: per chunk of images,
- * each dW element is a chain of fused multiply-adds over the chunk's positions in k blocks of 256, each block folded
+ * or without a patch matrix ({@link CpuConvPlanar}: one input plane at stride 1), each dW element is a chain of fused multiply-adds over the chunk's positions in k blocks of 256, each block folded
  * into the result by fma(blockSum, 1, result); the chunks are added in chunk order. Equal bit for bit.
  */
 class CpuConvIm2colFilterTest {
@@ -21,7 +21,9 @@ class CpuConvIm2colFilterTest {
     static Stream<Arguments> geometries() {
         return Stream.of(
                 // n, cIn, h, w, cOut, kh, kw, sH, sW, pH, pW, dH, dW, groups
-                Arguments.of(new ConvGeometry(5, 1, 28, 28, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1)),   // swapped: K = 9
+                Arguments.of(new ConvGeometry(5, 1, 28, 28, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1)),   // planar: K = 9
+                Arguments.of(new ConvGeometry(7, 1, 9, 11, 16, 5, 3, 1, 1, 2, 1, 1, 1, 1)),    // planar, 2 images a chunk
+                Arguments.of(new ConvGeometry(2, 1, 30, 30, 48, 7, 7, 1, 1, 3, 3, 1, 1, 1)),   // planar: K = 49
                 Arguments.of(new ConvGeometry(3, 1, 13, 11, 8, 5, 5, 2, 2, 2, 2, 1, 1, 1)),    // swapped: K = 25, O = 8
                 Arguments.of(new ConvGeometry(2, 3, 17, 15, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1)),   // K = 27
                 Arguments.of(new ConvGeometry(4, 4, 9, 9, 6, 3, 3, 1, 1, 0, 0, 1, 1, 2)),      // groups
