@@ -32,7 +32,7 @@ public final class BasicBlock extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = bn1.forward(conv1.forward(x)).relu();
+        Tensor h = bn1.forwardRelu(conv1.forward(x));
         h = bn2.forward(conv2.forward(h));
         Tensor identity = downsample == null ? x : downsample.forward(x);
         return h.add(identity).relu();

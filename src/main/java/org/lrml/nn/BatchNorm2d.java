@@ -73,12 +73,28 @@ public final class BatchNorm2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        Mode mode = countBatch();
+        return org.lrml.ops.BatchNorm2d.apply(x, affine ? param("weight") : null, affine ? param("bias") : null,
+                buffer("running_mean"), buffer("running_var"), mode, momentum, eps);
+    }
+
+    /**
+     * relu(forward(x)) as one op (ops.BatchNorm2d.applyRelu: fused where the backend fuses it, the same values).
+     * Bypasses this module's hooks: containers use it only for modules without hooks.
+     */
+    public Tensor forwardRelu(Tensor x) {
+        Mode mode = countBatch();
+        return org.lrml.ops.BatchNorm2d.applyRelu(x, affine ? param("weight") : null, affine ? param("bias") : null,
+                buffer("running_mean"), buffer("running_var"), mode, momentum, eps);
+    }
+
+    /** The mode of this call; in training mode num_batches_tracked counts it. */
+    private Mode countBatch() {
         Mode mode = mode();
         if (mode == Mode.TRAINING) {
             Tensor count = buffer("num_batches_tracked");
             count.backend().elementwise().unary(UnaryOp.AFFINE, count.storage(), count.storage(), 1, 1);
         }
-        return org.lrml.ops.BatchNorm2d.apply(x, affine ? param("weight") : null, affine ? param("bias") : null,
-                buffer("running_mean"), buffer("running_var"), mode, momentum, eps);
+        return mode;
     }
 }

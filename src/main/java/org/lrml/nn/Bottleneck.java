@@ -37,8 +37,8 @@ public final class Bottleneck extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = bn1.forward(conv1.forward(x)).relu();
-        h = bn2.forward(conv2.forward(h)).relu();
+        Tensor h = bn1.forwardRelu(conv1.forward(x));
+        h = bn2.forwardRelu(conv2.forward(h));
         h = bn3.forward(conv3.forward(h));
         Tensor identity = downsample == null ? x : downsample.forward(x);
         return h.add(identity).relu();

@@ -75,6 +75,12 @@ public abstract class Module {
      * @param x the input
      * @return the output
      */
+    /** Whether any pre-, forward or backward hook is registered (a container fuses only modules without hooks). */
+    public final boolean hasHooks() {
+        return (preHooks != null && !preHooks.isEmpty()) || (forwardHooks != null && !forwardHooks.isEmpty())
+                || (backwardHooks != null && !backwardHooks.isEmpty());
+    }
+
     public final Tensor call(Tensor x) {
         if (preHooks == null && forwardHooks == null && backwardHooks == null) {
             return forward(x);

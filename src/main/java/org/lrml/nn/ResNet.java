@@ -99,7 +99,7 @@ public final class ResNet extends Trunk {
             throw new IllegalArgumentException("ResNet: input must be (N, 3, H, W), got " + Shape.str(x.shape()));
         }
         List<Tensor> out = new ArrayList<>();
-        Tensor h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
+        Tensor h = maxpool.forward(bn1.forwardRelu(conv1.forward(x)));
         out.add(h);
         for (Sequential layer : layers) {
             for (Module block : layer.children().values()) {

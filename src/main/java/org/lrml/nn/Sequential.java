@@ -2,7 +2,11 @@ package org.lrml.nn;
 
 import org.lrml.tensor.Tensor;
 
-/** Modules applied in order; children are named "0", "1", ... unless given names. */
+/**
+ * Modules applied in order; children are named "0", "1", ... unless given names. A {@link BatchNorm2d} directly followed
+ * by a {@link Relu}, neither with hooks, runs as one fused op ({@link BatchNorm2d#forwardRelu}: the same values, one
+ * pass over the map instead of three where the backend fuses them).
+ */
 public final class Sequential extends Module {
     private final java.util.List<Module> layers = new java.util.ArrayList<>();
 
@@ -21,8 +25,15 @@ public final class Sequential extends Module {
     @Override
     public Tensor forward(Tensor x) {
         Tensor h = x;
-        for (Module m : layers) {
-            h = m.call(h);
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            if (m instanceof BatchNorm2d bn && i + 1 < layers.size() && layers.get(i + 1) instanceof Relu relu
+                    && !bn.hasHooks() && !relu.hasHooks()) {
+                h = bn.forwardRelu(h);
+                i++;
+            } else {
+                h = m.call(h);
+            }
         }
         return h;
     }

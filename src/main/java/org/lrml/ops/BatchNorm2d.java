@@ -37,6 +37,80 @@ public final class BatchNorm2d {
 
     public static Tensor apply(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, Mode mode,
                                double momentum, double eps) {
+        Prepared p = prepare(x, gamma, beta, runningMean, runningVar, mode, momentum, eps);
+        Tensor y = Tensor.empty(p.be, x.dtype(), x.shape());
+        p.be.batchnorm().channelAffine(x.storage(), p.n, p.c, p.s, p.scale.storage(), p.shift.storage(), y.storage());
+        return Autograd.record("batchNorm2d", y, (dy, needs) -> p.backward(x, dy, needs), x, gamma, beta);
+    }
+
+    /**
+     * relu(batchNorm2d(x)): one pass forward and one backward where the backend fuses them
+     * ({@code batchnorm().fusesRelu}: the CPU in float32), else the two ops. The values are the composite's
+     * (BatchNormReluTest: bit for bit on the CPU).
+     */
+    public static Tensor applyRelu(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                   Mode mode, double momentum, double eps) {
+        Backend be = Kernels.sameBackend("batchNorm2d", x, gamma, beta, runningMean, runningVar);
+        if (!be.batchnorm().fusesRelu(x.dtype())) {
+            return apply(x, gamma, beta, runningMean, runningVar, mode, momentum, eps).relu();
+        }
+        Prepared p = prepare(x, gamma, beta, runningMean, runningVar, mode, momentum, eps);
+        Tensor y = Tensor.empty(be, x.dtype(), x.shape());
+        be.batchnorm().channelAffineRelu(x.storage(), p.n, p.c, p.s, p.scale.storage(), p.shift.storage(), y.storage());
+        return Autograd.record("batchNorm2dRelu", y, (dy, needs) -> {
+            if (p.training) {
+                return p.backwardRelu(x, y, dy, needs);
+            }
+            // INFERENCE and FROZEN: ReLU's masked gradient, then batch norm's backward as usual.
+            return p.backward(x, Kernels.maskedProduct("relu", UnaryOp.GREATER, y, 0, 0, dy), needs);
+        }, x, gamma, beta);
+    }
+
+    /** The statistics, scale and shift of one call, and the backward rules that read them. */
+    private record Prepared(Backend be, int n, int c, int s, boolean training, Tensor mean, Tensor invStd, Tensor g,
+                            Tensor scale, Tensor shift) {
+
+        Tensor[] backward(Tensor x, Tensor dy, boolean[] needs) {
+            Tensor sumDy = null;
+            Tensor sumDyXhat = null;
+            if (training || needs[1] || needs[2]) {
+                sumDy = Tensor.empty(be, x.dtype(), c);
+                sumDyXhat = Tensor.empty(be, x.dtype(), c);
+                be.batchnorm().backwardReduce(dy.storage(), x.storage(), mean.storage(), invStd.storage(), n, c, s,
+                        sumDy.storage(), sumDyXhat.storage());
+            }
+            Tensor dx = null;
+            if (needs[0]) {
+                dx = Tensor.empty(be, x.dtype(), x.shape());
+                if (training) {
+                    be.batchnorm().backwardInput(dy.storage(), x.storage(), mean.storage(), invStd.storage(),
+                            g.storage(), sumDy.storage(), sumDyXhat.storage(), n, c, s, dx.storage());
+                } else {
+                    Tensor zeros = Tensor.zeros(be, x.dtype(), c);
+                    be.batchnorm().channelAffine(dy.storage(), n, c, s, scale.storage(), zeros.storage(), dx.storage());
+                }
+            }
+            return new Tensor[]{dx, needs[1] ? sumDyXhat : null, needs[2] ? sumDy : null};
+        }
+
+        /** Training mode's backward of relu(batchNorm2d(x)) with y the ReLU's output. */
+        Tensor[] backwardRelu(Tensor x, Tensor y, Tensor dy, boolean[] needs) {
+            Tensor sumDy = Tensor.empty(be, x.dtype(), c);
+            Tensor sumDyXhat = Tensor.empty(be, x.dtype(), c);
+            be.batchnorm().backwardReduceRelu(dy.storage(), y.storage(), x.storage(), mean.storage(), invStd.storage(),
+                    n, c, s, sumDy.storage(), sumDyXhat.storage());
+            Tensor dx = null;
+            if (needs[0]) {
+                dx = Tensor.empty(be, x.dtype(), x.shape());
+                be.batchnorm().backwardInputRelu(dy.storage(), y.storage(), x.storage(), mean.storage(),
+                        invStd.storage(), g.storage(), sumDy.storage(), sumDyXhat.storage(), n, c, s, dx.storage());
+            }
+            return new Tensor[]{dx, needs[1] ? sumDyXhat : null, needs[2] ? sumDy : null};
+        }
+    }
+
+    private static Prepared prepare(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                    Mode mode, double momentum, double eps) {
         Backend be = Kernels.sameBackend("batchNorm2d", x, gamma, beta, runningMean, runningVar);
         int[] xs = x.shape();
         if (xs.length < 2) {
@@ -95,30 +169,6 @@ public final class BatchNorm2d {
         if (beta != null) {
             be.elementwise().axpy(1.0, beta.storage(), shift.storage());
         }
-        Tensor y = Tensor.empty(be, x.dtype(), xs);
-        be.batchnorm().channelAffine(x.storage(), n, c, s, scale.storage(), shift.storage(), y.storage());
-        boolean training = mode == Mode.TRAINING;
-        return Autograd.record("batchNorm2d", y, (dy, needs) -> {
-            Tensor sumDy = null;
-            Tensor sumDyXhat = null;
-            if (training || needs[1] || needs[2]) {
-                sumDy = Tensor.empty(be, x.dtype(), c);
-                sumDyXhat = Tensor.empty(be, x.dtype(), c);
-                be.batchnorm().backwardReduce(dy.storage(), x.storage(), mean.storage(), invStd.storage(), n, c, s,
-                        sumDy.storage(), sumDyXhat.storage());
-            }
-            Tensor dx = null;
-            if (needs[0]) {
-                dx = Tensor.empty(be, x.dtype(), xs);
-                if (training) {
-                    be.batchnorm().backwardInput(dy.storage(), x.storage(), mean.storage(), invStd.storage(),
-                            g.storage(), sumDy.storage(), sumDyXhat.storage(), n, c, s, dx.storage());
-                } else {
-                    Tensor zeros = Tensor.zeros(be, x.dtype(), c);
-                    be.batchnorm().channelAffine(dy.storage(), n, c, s, scale.storage(), zeros.storage(), dx.storage());
-                }
-            }
-            return new Tensor[]{dx, needs[1] ? sumDyXhat : null, needs[2] ? sumDy : null};
-        }, x, gamma, beta);
+        return new Prepared(be, n, c, s, mode == Mode.TRAINING, mean, invStd, g, scale, shift);
     }
 }

@@ -83,14 +83,16 @@ class TrainProfileTest {
             }
         }
         // The Fashion network (GeM is the fused gemSum, affine and pow), the fused LRML loss, and their backward rules.
-        for (String op : List.of("conv2d", "batchNorm2d", "relu", "maxPool2d", "gemSum", "affine", "pow", "linear",
-                "l2Normalize", "tupleLoss[lrml]", "conv2d (backward)", "batchNorm2d (backward)", "relu (backward)",
+        // Each BN + ReLU pair of the Sequential runs fused (batchNorm2dRelu).
+        for (String op : List.of("conv2d", "batchNorm2dRelu", "maxPool2d", "gemSum", "affine", "pow", "linear",
+                "l2Normalize", "tupleLoss[lrml]", "conv2d (backward)", "batchNorm2dRelu (backward)",
                 "maxPool2d (backward)", "gemSum (backward)", "affine (backward)", "pow (backward)", "linear (backward)",
                 "l2Normalize (backward)", "tupleLoss[lrml] (backward)", "accumulate grad")) {
             assertTrue(ops.contains(op), op + " not in the step's ops " + ops);
         }
         for (String k : List.of("conv.forward", "conv.backwardData", "conv.backwardFilter", "optim.adam",
-                "tupleLoss.lossAndGrad", "batchnorm.channelAffine", "pool.gemSum", "pool.gemSumBackward")) {
+                "tupleLoss.lossAndGrad", "batchnorm.channelAffineRelu", "batchnorm.backwardReduceRelu", "pool.gemSum",
+                "pool.gemSumBackward")) {
             assertTrue(kernels.stream().anyMatch(n -> n.equals(k) || n.startsWith(k)), k + " not in " + kernels);
         }
     }

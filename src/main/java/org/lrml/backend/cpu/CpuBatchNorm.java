@@ -14,7 +14,7 @@ import org.lrml.backend.family.Batchnorm;
 final class CpuBatchNorm implements Batchnorm {
     /** Elements per parallel chunk of the elementwise passes. */
     private static final int GRAIN = 1 << 15;
-    private static final boolean VECTOR = probeVector();
+    static final boolean VECTOR = probeVector();
 
     private static boolean probeVector() {
         if (!CpuGemmFast.vectorActive()) {
@@ -53,7 +53,33 @@ final class CpuBatchNorm implements Batchnorm {
         backwardInput(CpuStorage.of(dy), CpuStorage.of(x), CpuStorage.of(mean), CpuStorage.of(invStd), CpuStorage.of(gamma), CpuStorage.of(sumDy), CpuStorage.of(sumDyXhat), n, c, s, CpuStorage.of(dx));
     }
 
-    private static void check(String op, CpuStorage x, int n, int c, int s, CpuStorage... perChannel) {
+    @Override
+    public boolean fusesRelu(org.lrml.backend.DType dtype) {
+        return dtype == org.lrml.backend.DType.F32;
+    }
+
+    @Override
+    public void channelAffineRelu(Storage x, int n, int c, int s, Storage scale, Storage shift, Storage y) {
+        CpuBatchNormRelu.channelAffineRelu(CpuStorage.of(x), n, c, s, CpuStorage.of(scale), CpuStorage.of(shift),
+                CpuStorage.of(y));
+    }
+
+    @Override
+    public void backwardReduceRelu(Storage dy, Storage y, Storage x, Storage mean, Storage invStd, int n, int c, int s,
+                                   Storage sumDy, Storage sumDyXhat) {
+        CpuBatchNormRelu.backwardReduce(CpuStorage.of(dy), CpuStorage.of(y), CpuStorage.of(x), CpuStorage.of(mean),
+                CpuStorage.of(invStd), n, c, s, CpuStorage.of(sumDy), CpuStorage.of(sumDyXhat));
+    }
+
+    @Override
+    public void backwardInputRelu(Storage dy, Storage y, Storage x, Storage mean, Storage invStd, Storage gamma,
+                                  Storage sumDy, Storage sumDyXhat, int n, int c, int s, Storage dx) {
+        CpuBatchNormRelu.backwardInput(CpuStorage.of(dy), CpuStorage.of(y), CpuStorage.of(x), CpuStorage.of(mean),
+                CpuStorage.of(invStd), CpuStorage.of(gamma), CpuStorage.of(sumDy), CpuStorage.of(sumDyXhat), n, c, s,
+                CpuStorage.of(dx));
+    }
+
+    static void check(String op, CpuStorage x, int n, int c, int s, CpuStorage... perChannel) {
         if (x.length() != (long) n * c * s) {
             throw new IllegalArgumentException(op + ": " + x + " is not (n=" + n + ", c=" + c + ", s=" + s + ")");
         }

@@ -33,7 +33,7 @@ final class CpuConvFast {
             CpuConvIm2col.forwardPointwise(g, x, w, y);
         } else if (CpuConvImplicit.canForward(g)) {
             CpuConvImplicit.forward(g, x, w, y);
-        } else if (CpuConvPlanar.serves(g)) {
+        } else if (CpuConvImplicit.AVAILABLE && CpuConvPlanar.serves(g)) {
             CpuConvPlanar.forward(g, x, w, y);
         } else {
             CpuConvIm2col.forward(g, x, w, y);

@@ -171,7 +171,8 @@ final class CpuConvIm2col {
         // dW_chunk^T (K x O/groups) = col dY_chunk^T has the same values (each element is the same chain of fused
         // multiply-adds, whose two factors commute) and pads the GEMM's MR x NR tiles less when K is small: a first
         // layer's 9 taps fill 9 of the 32 lanes, its 32 output channels all of them.
-        boolean planar = CpuConvPlanar.servesFilter(g);
+        // AVAILABLE first: CpuConvPlanar is not even loaded in a JVM without the Vector API.
+        boolean planar = CpuConvImplicit.AVAILABLE && CpuConvPlanar.servesFilter(g);
         boolean swap = planar || utilisation(k, opg) > utilisation(opg, k);
         float[] parts = chunks == 1 && !swap ? dw : new float[chunks * dwLen];
         CpuParallel.forChunks(chunks, ch -> {

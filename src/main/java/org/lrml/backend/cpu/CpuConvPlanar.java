@@ -28,7 +28,10 @@ final class CpuConvPlanar {
     private CpuConvPlanar() {
     }
 
-    /** Whether the geometry is one this class serves (and the Vector API is loaded). */
+    /**
+     * Whether the geometry is one this class serves (and the Vector API is loaded). Callers test
+     * CpuConvImplicit.AVAILABLE first: without jdk.incubator.vector this class cannot even be initialised.
+     */
     static boolean serves(ConvGeometry g) {
         return CpuConvImplicit.AVAILABLE && g.cIn() == 1 && g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1
                 && g.dilH() == 1 && g.dilW() == 1 && g.kh() * g.kw() <= CpuGemmFast.KC;
