@@ -180,7 +180,7 @@ def distinct_rows(rng, rows, width, n):
 class Workload:
     """One row of the table: inputs (numpy, seeded), the engine's workload name and parameters, PyTorch's twin."""
     engine = None
-    target = None       # the ratio torch/ours the issue asks for, or None
+    target = None       # the ratio torch/ours the issue asks for (on the CPU: issue 17's), or None
     target_text = ""
     tolerance = {}      # output group -> largest relative error accepted, where it is not CHECK_TOLERANCE
 
@@ -390,20 +390,23 @@ def workloads(device):
         if cuda and n == 4096:
             w.target, w.target_text = 0.6, "≥ 0.6 (cuBLAS, TF32 off)"
         elif not cuda:
-            w.target, w.target_text = 0.5, "≥ 0.5 (OpenBLAS)"
+            w.target, w.target_text = 0.9, "≥ 0.9 (OpenBLAS)"
         rows.append(w)
     if cuda:
         rows.append(Sgemm("sgemm-4096-default", "SGEMM 4096 (engine's gemm provider)", n=4096, provider="default"))
     cnn = Cnn("cnn", "3-layer CNN fwd+bwd, batch 64")
     if not cuda:
-        cnn.target, cnn.target_text = 0.5, "≥ 0.5"
+        cnn.target, cnn.target_text = 1.0, "≥ 1"
     rows.append(cnn)
     for d in (64, 2048):
-        rows.append(SimilarityTopK(f"simtopk-{d}", f"similarity + top-5, 2000 x 10000 x {d}", d=d))
+        sim = SimilarityTopK(f"simtopk-{d}", f"similarity + top-5, 2000 x 10000 x {d}", d=d)
+        if not cuda and d == 2048:
+            sim.target, sim.target_text = 1.0, "≥ 1"
+        rows.append(sim)
     total = 100_000_000 if cuda else 4_000_000
     for cols in (100_000, 1_000_000):
         w = TopK(f"topk-{cols}", f"top-5 of {total // cols} rows x {cols}", cols=cols, total=total)
-        if cuda:
+        if cuda or cols == 100_000:
             w.target, w.target_text = 1.0, "≥ 1 (torch.topk)"
         rows.append(w)
     loss = LrmlLoss("lrml", "LRML loss fwd+bwd, 4096 tuples (fused vs eager)")
@@ -411,7 +414,7 @@ def workloads(device):
     rows.append(loss)
     step = TrainStep("train", "LRML training step, 25 tuples")
     if not cuda:
-        step.target, step.target_text = 0.5, "≥ 0.5 (as the CNN step)"
+        step.target, step.target_text = 1.0, "≥ 1"
     rows.append(step)
     target = (0.8, "≥ 0.8 (cuDNN)") if cuda else (0.8, "≥ 0.8")
     for key, label, arch, batch, h, w in (("resnet50", "ResNet-50 + GeM inference, batch 8, 224 x 224", "resnet50", 8, 224,
