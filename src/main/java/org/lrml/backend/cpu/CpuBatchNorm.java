@@ -207,13 +207,13 @@ final class CpuBatchNorm implements Batchnorm {
         });
     }
 
-    static void backwardInput(CpuStorage dy, CpuStorage x, CpuStorage mean, CpuStorage invStd, CpuStorage gamma,
-                              CpuStorage sumDy, CpuStorage sumDyXhat, int n, int c, int s, CpuStorage dx) {
-        check("batchNormBackwardInput", x, n, c, s, mean, invStd, gamma, sumDy, sumDyXhat);
-        check("batchNormBackwardInput", dy, n, c, s);
-        check("batchNormBackwardInput", dx, n, c, s);
+    /**
+     * The training-mode input gradient's per-channel coefficients: dx = k (dy - a - (x - mean) b) with
+     * k = gamma invStd, a = sumDy / M, b = invStd sumDyXhat / M (M = n s), as {k, a, b}.
+     */
+    static double[][] inputCoefficients(CpuStorage invStd, CpuStorage gamma, CpuStorage sumDy, CpuStorage sumDyXhat,
+                                        int n, int c, int s) {
         double m = (double) n * s;
-        // dx = k (dy - a - (x - mean) b) with k = gamma invStd, a = sumDy / M, b = invStd sumDyXhat / M.
         double[] k = new double[c];
         double[] a = new double[c];
         double[] b = new double[c];
@@ -223,6 +223,18 @@ final class CpuBatchNorm implements Batchnorm {
             a[ch] = sumDy.get(ch) / m;
             b[ch] = is * sumDyXhat.get(ch) / m;
         }
+        return new double[][]{k, a, b};
+    }
+
+    static void backwardInput(CpuStorage dy, CpuStorage x, CpuStorage mean, CpuStorage invStd, CpuStorage gamma,
+                              CpuStorage sumDy, CpuStorage sumDyXhat, int n, int c, int s, CpuStorage dx) {
+        check("batchNormBackwardInput", x, n, c, s, mean, invStd, gamma, sumDy, sumDyXhat);
+        check("batchNormBackwardInput", dy, n, c, s);
+        check("batchNormBackwardInput", dx, n, c, s);
+        double[][] kab = inputCoefficients(invStd, gamma, sumDy, sumDyXhat, n, c, s);
+        double[] k = kab[0];
+        double[] a = kab[1];
+        double[] b = kab[2];
         int perChunk = Math.max(1, GRAIN / s);
         if (x.isF32()) {
             float[] xs = x.f();

@@ -92,18 +92,11 @@ final class CpuBatchNormRelu {
         CpuBatchNorm.check("batchNormReluBackwardInput", dy, n, c, s);
         CpuBatchNorm.check("batchNormReluBackwardInput", y, n, c, s);
         CpuBatchNorm.check("batchNormReluBackwardInput", dx, n, c, s);
-        double m = (double) n * s;
-        // As CpuBatchNorm.backwardInput: dx = k (dy' - a - (x - mean) b), k = gamma invStd, a = sumDy / M,
-        // b = invStd sumDyXhat / M.
-        double[] k = new double[c];
-        double[] a = new double[c];
-        double[] b = new double[c];
-        for (int ch = 0; ch < c; ch++) {
-            double is = invStd.get(ch);
-            k[ch] = gamma.get(ch) * is;
-            a[ch] = sumDy.get(ch) / m;
-            b[ch] = is * sumDyXhat.get(ch) / m;
-        }
+        // As CpuBatchNorm.backwardInput, with dy' for dy: dx = k (dy' - a - (x - mean) b).
+        double[][] kab = CpuBatchNorm.inputCoefficients(invStd, gamma, sumDy, sumDyXhat, n, c, s);
+        double[] k = kab[0];
+        double[] a = kab[1];
+        double[] b = kab[2];
         float[] xs = x.f();
         float[] dys = dy.f();
         float[] ys = y.f();
