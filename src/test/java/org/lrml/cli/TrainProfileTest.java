@@ -100,13 +100,19 @@ class TrainProfileTest {
     @Test
     void phasesAddUpToTheStepAndOpsToTheirPhase() throws IOException {
         List<TraceCheck.Event> events = trace();
+        // Every step nests its phases in order, inside it; the phases cover the step (97%) in at least one step: a
+        // thread preempted between two phases (a loaded machine, steps of ~15 ms) leaves a gap in that step only,
+        // while a phase missing from the instrumentation would leave it in every step.
+        List<String> coverage = new ArrayList<>();
+        boolean covered = false;
         for (TraceCheck.Event step : events.stream().filter(e -> e.cat().equals("step")).toList()) {
             List<TraceCheck.Event> phases = TraceCheck.childrenOf(events, step);
             List<String> names = new ArrayList<>(phases.stream().map(TraceCheck.Event::name).toList());
             assertEquals(List.of("data", "forward", "backward", "gradients", "optimizer", "gradients"), names);
             double sum = phases.stream().mapToDouble(TraceCheck.Event::dur).sum();
-            assertTrue(sum <= step.dur() + 0.01 && sum >= 0.97 * step.dur(),
-                    "phases " + sum + " us of a " + step.dur() + " us step");
+            assertTrue(sum <= step.dur() + 0.01, "phases " + sum + " us of a " + step.dur() + " us step");
+            covered |= sum >= 0.97 * step.dur();
+            coverage.add(String.format("%.1f%% of %.0f us", 100 * sum / step.dur(), step.dur()));
             for (TraceCheck.Event ph : phases) {
                 if (ph.name().equals("forward") || ph.name().equals("backward")) {
                     double ops = TraceCheck.childrenOf(events, ph).stream().mapToDouble(TraceCheck.Event::dur).sum();
@@ -115,6 +121,7 @@ class TrainProfileTest {
                 }
             }
         }
+        assertTrue(covered, "no step's phases cover 97% of it: " + coverage);
     }
 
     @Test
