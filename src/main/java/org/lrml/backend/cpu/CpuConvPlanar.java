@@ -42,7 +42,7 @@ final class CpuConvPlanar {
         return serves(g) && g.cOut() % L == 0;
     }
 
-    /** Padded width of a plane: room for the last column pair of vectors to read past the row. */
+    /** Width of a zero-padded plane (the forward adds slack after the plane for reads past the last row). */
     private static int paddedWidth(ConvGeometry g) {
         return g.w() + 2 * g.padW();
     }
@@ -51,7 +51,11 @@ final class CpuConvPlanar {
         return (g.h() + 2 * g.padH()) * paddedWidth(g);
     }
 
-    /** Image n's plane with zero borders at out[off ...]. */
+    /**
+     * Image n's plane with zero borders at out[off ...]. Per image inside each task rather than
+     * CpuConvImplicit.toChannelsLast over the batch first: the plane is then still in cache when the tiles read it
+     * (measured: the batch-first version was 20-30% slower, forward and filter gradient, at batch 64).
+     */
     private static void padPlane(ConvGeometry g, float[] x, int n, float[] out, int off) {
         int wp = paddedWidth(g);
         java.util.Arrays.fill(out, off, off + planeLength(g), 0f);
@@ -173,7 +177,8 @@ final class CpuConvPlanar {
         for (int i = 0; i < cnt; i++) {
             padPlane(g, x, n0 + i, xp, i * plane);
         }
-        // dY of the chunk, position-major: each position's O gradients are contiguous (the lanes).
+        // dY of the chunk, position-major: each position's O gradients are contiguous (the lanes). Per chunk for the
+        // same reason as padPlane.
         float[] dyt = SCRATCH.get(2, cols * o);
         for (int i = 0; i < cnt; i++) {
             for (int co = 0; co < o; co++) {
