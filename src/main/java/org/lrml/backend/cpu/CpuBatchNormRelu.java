@@ -19,12 +19,6 @@ final class CpuBatchNormRelu {
     private CpuBatchNormRelu() {
     }
 
-    /** ReLU's backward mask (x &gt; 0 as a 0/1 int, branch-free, CpuElementwise's GREATER with t = 0) of y. */
-    private static int mask(float y) {
-        int b = Float.floatToRawIntBits(y - 0f);
-        return 1 - (((0x7f800000 - b) | (b - 1)) >>> 31);
-    }
-
     static void channelAffineRelu(CpuStorage x, int n, int c, int s, CpuStorage scale, CpuStorage shift, CpuStorage y) {
         requireF32(x);
         CpuBatchNorm.check("channelAffineRelu", x, n, c, s, scale, shift);
@@ -71,7 +65,7 @@ final class CpuBatchNormRelu {
                         CpuBatchNormReluVector.maskedSegment(dys, ys, base, s, d);
                     } else {
                         for (int j = 0; j < s; j++) {
-                            d[j] = dys[base + j] * mask(ys[base + j]);
+                            d[j] = dys[base + j] * CpuElementwise.greater(ys[base + j], 0f);
                         }
                     }
                     System.arraycopy(xs, base, xv, 0, s);
@@ -114,7 +108,7 @@ final class CpuBatchNormRelu {
                     continue;
                 }
                 for (int j = seg * s, end = j + s; j < end; j++) {
-                    float d = dys[j] * mask(ys[j]);
+                    float d = dys[j] * CpuElementwise.greater(ys[j], 0f);
                     dxs[j] = kf * (d - af - (xs[j] - mf) * bf);
                 }
             }

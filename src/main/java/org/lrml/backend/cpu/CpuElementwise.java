@@ -65,8 +65,7 @@ final class CpuElementwise implements Elementwise {
                     // ReLU's mask as unaryF32's GREATER computes it (x > t exactly when x - t has bits in
                     // [1, 0x7f800000]): a compare-and-select on random signs is a mispredicted branch per element.
                     for (int i = from; i < to; i++) {
-                        int b = Float.floatToRawIntBits(xs[i] - t);
-                        out[i] = g[i] * (1 - (((0x7f800000 - b) | (b - 1)) >>> 31));
+                        out[i] = g[i] * greater(xs[i], t);
                     }
                 } else if (greater) {
                     for (int i = from; i < to; i++) {
@@ -90,6 +89,16 @@ final class CpuElementwise implements Elementwise {
                 }
             });
         }
+    }
+
+    /**
+     * 1 where x &gt; t, else 0 (NaN and ties give 0), as the float32 GREATER op and ReLU's backward mask compute it:
+     * x &gt; t exactly when the bits of x - t lie in [1, 0x7f800000] (IEEE subtraction keeps the sign of x - t), so
+     * integer arithmetic replaces a compare-and-branch that random signs would mispredict.
+     */
+    static int greater(float x, float t) {
+        int b = Float.floatToRawIntBits(x - t);
+        return 1 - (((0x7f800000 - b) | (b - 1)) >>> 31);
     }
 
     /** The specification of each unary op ({@link UnaryOp#apply}). */
@@ -141,8 +150,7 @@ final class CpuElementwise implements Elementwise {
                 // keeps the sign of x - t): integer arithmetic instead of a mispredicted branch.
                 float t = (float) p0;
                 for (int i = from; i < to; i++) {
-                    int b = Float.floatToRawIntBits(x[i] - t);
-                    y[i] = 1 - (((0x7f800000 - b) | (b - 1)) >>> 31);
+                    y[i] = greater(x[i], t);
                 }
             }
             case AFFINE -> {
