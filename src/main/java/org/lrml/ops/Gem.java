@@ -33,7 +33,7 @@ public final class Gem {
 
     /**
      * GeM from clamp, pow, mean and pow: the definition {@link #apply} computes (the same values on the CPU, bit for
-     * bit, forward and backward), at about three times its cost.
+     * bit, forward and backward), at about twice its time in a CPU training step (docs/cpu-perf.md, section 5).
      */
     public static Tensor composite(Tensor x, Tensor p, double eps) {
         check(x, p, eps);
