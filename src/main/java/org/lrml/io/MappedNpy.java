@@ -212,35 +212,23 @@ public final class MappedNpy implements AutoCloseable {
             throw new IOException(file + ": holds " + element.numpyName + ", expected float16, float32 or float64");
         }
         checkRange(first, count, dst.length - (long) offset);
-        long elements = (long) count * cols;
-        long start = first * cols;
-        long perMap = MAX_MAP_BYTES / element.bytes;
-        for (long done = 0; done < elements; ) {
-            int n = (int) Math.min(perMap, elements - done);
-            MappedByteBuffer map = map(start + done, n);
-            try {
-                ByteBuffer b = map.order(order);
-                int at = offset + (int) done;
-                switch (element) {
-                    case F4 -> b.asFloatBuffer().get(dst, at, n);
-                    case F2 -> {
-                        java.nio.ShortBuffer s = b.asShortBuffer();
-                        for (int i = 0; i < n; i++) {
-                            dst[at + i] = Float16.toFloat(s.get(i));
-                        }
-                    }
-                    default -> {
-                        java.nio.DoubleBuffer d = b.asDoubleBuffer();
-                        for (int i = 0; i < n; i++) {
-                            dst[at + i] = (float) d.get(i);
-                        }
+        forEachWindow(first, count, offset, (b, at, n) -> {
+            switch (element) {
+                case F4 -> b.asFloatBuffer().get(dst, at, n);
+                case F2 -> {
+                    java.nio.ShortBuffer s = b.asShortBuffer();
+                    for (int i = 0; i < n; i++) {
+                        dst[at + i] = Float16.toFloat(s.get(i));
                     }
                 }
-            } finally {
-                Unmapper.unmap(map);
+                default -> {
+                    java.nio.DoubleBuffer d = b.asDoubleBuffer();
+                    for (int i = 0; i < n; i++) {
+                        dst[at + i] = (float) d.get(i);
+                    }
+                }
             }
-            done += n;
-        }
+        });
     }
 
     /** Rows first .. first + count - 1 of an integer array (int32 or int64) into dst[offset ..]. */
@@ -249,6 +237,29 @@ public final class MappedNpy implements AutoCloseable {
             throw new IOException(file + ": holds " + element.numpyName + ", expected int32 or int64");
         }
         checkRange(first, count, dst.length - (long) offset);
+        forEachWindow(first, count, offset, (b, at, n) -> {
+            if (element == Element.I8) {
+                b.asLongBuffer().get(dst, at, n);
+            } else {
+                java.nio.IntBuffer v = b.asIntBuffer();
+                for (int i = 0; i < n; i++) {
+                    dst[at + i] = v.get(i);
+                }
+            }
+        });
+    }
+
+    /** What a read does with one mapped window: n elements from b (in the file's byte order) into dst[at ..]. */
+    @FunctionalInterface
+    private interface Window {
+        void copy(ByteBuffer b, int at, int n);
+    }
+
+    /**
+     * Maps rows first .. first + count - 1 in windows of at most MAX_MAP_BYTES, hands each to {@code window} with the
+     * destination index its first element goes to (offset + elements before it), and unmaps it.
+     */
+    private void forEachWindow(long first, int count, int offset, Window window) throws IOException {
         long elements = (long) count * cols;
         long start = first * cols;
         long perMap = MAX_MAP_BYTES / element.bytes;
@@ -256,16 +267,7 @@ public final class MappedNpy implements AutoCloseable {
             int n = (int) Math.min(perMap, elements - done);
             MappedByteBuffer map = map(start + done, n);
             try {
-                ByteBuffer b = map.order(order);
-                int at = offset + (int) done;
-                if (element == Element.I8) {
-                    b.asLongBuffer().get(dst, at, n);
-                } else {
-                    java.nio.IntBuffer v = b.asIntBuffer();
-                    for (int i = 0; i < n; i++) {
-                        dst[at + i] = v.get(i);
-                    }
-                }
+                window.copy(map.order(order), offset + (int) done, n);
             } finally {
                 Unmapper.unmap(map);
             }
